@@ -1,0 +1,45 @@
+import { ArgumentsHost, Catch, HttpException, Logger, RpcExceptionFilter } from '@nestjs/common';
+import { Observable, throwError } from 'rxjs';
+import { CleaveError, ErrorCode, ErrorData, InternalError } from '@cleave/contracts/kernel/errors';
+
+/**
+ * Turns whatever a bus handler throws into the wire form of a typed error. Without it Nest
+ * reduces every non-RpcException to "Internal server error", and a 404 thrown by a service
+ * reaches the gateway as a bare 500.
+ */
+@Catch()
+export class BusExceptionFilter implements RpcExceptionFilter<unknown> {
+  private readonly logger = new Logger('Bus');
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> {
+    return throwError(() => toErrorData(exception, this.logger, host));
+  }
+}
+
+const codeByStatus: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  422: 'VALIDATION',
+  503: 'UNAVAILABLE',
+};
+
+export function toErrorData(exception: unknown, logger?: Logger, host?: ArgumentsHost): ErrorData {
+  if (exception instanceof CleaveError) return exception.toJSON();
+  if (exception instanceof HttpException) {
+    // Pipes and guards on a handler speak HTTP; keep their status rather than hiding it.
+    const status = exception.getStatus();
+    const body = exception.getResponse();
+    const message = typeof body === 'object' && body && 'message' in body ? (body as { message: unknown }).message : exception.message;
+    return {
+      code: codeByStatus[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'),
+      status,
+      message: Array.isArray(message) ? message.join('; ') : String(message),
+    };
+  }
+  const pattern = host ? (host.getArgByIndex(1) as { envelope?: { pattern?: string } } | undefined)?.envelope?.pattern : undefined;
+  logger?.error(`Unexpected error${pattern ? ` handling ${pattern}` : ''}: ${(exception as Error)?.stack ?? String(exception)}`);
+  return new InternalError().toJSON();
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram, register } from 'prom-client';
+
+export type TransportName = 'local' | 'redis';
+export type Outcome = 'ok' | 'error' | 'timeout';
+
+/**
+ * Bus counters in the process's Prometheus registry. Children are cached per label set:
+ * prom-client hashes the label object on every call otherwise, which shows on a hot path.
+ */
+@Injectable()
+export class BusMetrics {
+  private readonly handled = getOrCreate('cleave_bus_handled_total', () =>
+    new Counter({
+      name: 'cleave_bus_handled_total',
+      help: 'Messages handled by this instance, by pattern, transport and outcome',
+      labelNames: ['pattern', 'transport', 'outcome'],
+    }),
+  );
+  private readonly calls = getOrCreate('cleave_bus_call_duration_seconds', () =>
+    new Histogram({
+      name: 'cleave_bus_call_duration_seconds',
+      help: 'Bus calls made by this instance, from send to answer',
+      labelNames: ['pattern', 'transport', 'outcome'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    }),
+  );
+  private readonly dropped = getOrCreate('cleave_bus_expired_total', () =>
+    new Counter({
+      name: 'cleave_bus_expired_total',
+      help: 'Requests dropped unhandled because their deadline passed while queued',
+      labelNames: ['pattern'],
+    }),
+  );
+  private readonly handledChildren = new Map<string, { inc(): void }>();
+  private readonly callChildren = new Map<string, { observe(v: number): void }>();
+
+  countHandled(pattern: string, transport: TransportName, outcome: Outcome): void {
+    const key = `${pattern}|${transport}|${outcome}`;
+    let child = this.handledChildren.get(key);
+    if (!child) this.handledChildren.set(key, (child = this.handled.labels(pattern, transport, outcome)));
+    child.inc();
+  }
+
+  observeCall(pattern: string, transport: TransportName, outcome: Outcome, seconds: number): void {
+    const key = `${pattern}|${transport}|${outcome}`;
+    let child = this.callChildren.get(key);
+    if (!child) this.callChildren.set(key, (child = this.calls.labels(pattern, transport, outcome)));
+    child.observe(seconds);
+  }
+
+  countExpired(pattern: string): void {
+    this.dropped.labels(pattern).inc();
+  }
+}
+
+function getOrCreate<T>(name: string, create: () => T): T {
+  return (register.getSingleMetric(name) as T | undefined) ?? create();
+}

@@ -1,0 +1,37 @@
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { ClientClass } from '@cleave/contracts/kernel/contract';
+import { BUS_OPTIONS, BusOptions } from './bus.options';
+import { BusMetrics } from './bus.metrics';
+import { ServiceBus } from './service-bus';
+import { InProcessClient } from './transports/in-process/in-process.client';
+import { InProcessServer } from './transports/in-process/in-process.server';
+import { RedisClient } from './transports/redis/redis.client';
+import { RedisConnections } from './transports/redis/redis.connections';
+import { RedisServer } from './transports/redis/redis.server';
+
+@Global()
+@Module({})
+export class BusModule {
+  /**
+   * The bus of this process, once per process. The Redis transport exists only when the
+   * topology has more than one process: a monolith opens no socket to anything.
+   */
+  static forRoot(options: BusOptions): DynamicModule {
+    const redis: Provider[] = options.topology.isSingleProcess ? [] : [RedisConnections, RedisServer, RedisClient];
+    const providers: Provider[] = [{ provide: BUS_OPTIONS, useValue: options }, BusMetrics, InProcessServer, InProcessClient, ServiceBus, ...redis];
+    return { module: BusModule, providers, exports: providers };
+  }
+
+  /** The typed clients a module calls, e.g. `BusModule.forClients(CatalogClient)`. */
+  static forClients(...clients: ClientClass[]): DynamicModule {
+    const providers: Provider[] = clients.map((client) => ({
+      provide: client,
+      useFactory: (bus: ServiceBus) => bus.client(client.contract),
+      inject: [ServiceBus],
+    }));
+    return { module: BusClientsModule, providers, exports: providers };
+  }
+}
+
+@Module({})
+class BusClientsModule {}

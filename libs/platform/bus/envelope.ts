@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { ErrorData } from '@cleave/contracts/kernel/errors';
+
+/** What travels with every message besides its data. */
+export interface Envelope {
+  /** Unique message id; for events, the id consumers deduplicate on. */
+  id: string;
+  pattern: string;
+  data: unknown;
+  /** The sending instance. */
+  sender: string;
+  /** W3C trace context of the sender, when there is one. */
+  traceparent?: string;
+  /** Requests only: epoch milliseconds after which nobody waits for the answer. */
+  deadline?: number;
+  /** Requests only: where the answer goes (the calling instance's reply channel). */
+  replyTo?: string;
+}
+
+export type Reply = { id: string; data: unknown } | { id: string; error: ErrorData };
+
+const processPrefix = randomBytes(6).toString('hex');
+let sequence = 0;
+
+/**
+ * Ids unique across processes without a random draw per message: a random per-process
+ * prefix plus a counter (a crypto.randomUUID per message costs more than the rest of a
+ * local call).
+ */
+export function nextMessageId(): string {
+  return `${processPrefix}-${(++sequence).toString(36)}`;
+}
+
+/** JSON in, JSON out: what a Redis hop would do to a value, applied in one process too. */
+export function jsonCopy<T>(value: T): T {
+  return value === undefined ? value : JSON.parse(JSON.stringify(value));
+}

@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BusServer } from '../../bus.server';
+import { BUS_OPTIONS, BusOptions } from '../../bus.options';
+import { BusMetrics } from '../../bus.metrics';
+import { parseFaultDelays } from '../../faults';
+
+/**
+ * The in-process transport's server: holds this process's handlers for the in-process
+ * client to call directly. It listens on nothing.
+ */
+@Injectable()
+export class InProcessServer extends BusServer {
+  protected readonly transport = 'local' as const;
+  private subscribersByEvent = new Map<string, string[]>();
+
+  constructor(@Inject(BUS_OPTIONS) options: BusOptions, metrics: BusMetrics) {
+    super(metrics, parseFaultDelays(options.faultDelays));
+  }
+
+  listen(callback: () => void): void {
+    const index = new Map<string, string[]>();
+    for (const { subscriber, event } of this.subscriptions()) index.set(event, [...(index.get(event) ?? []), subscriber]);
+    this.subscribersByEvent = index;
+    callback();
+  }
+
+  subscribersOf(event: string): readonly string[] {
+    return this.subscribersByEvent.get(event) ?? [];
+  }
+
+  close(): void {}
+}

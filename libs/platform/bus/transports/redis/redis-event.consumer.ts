@@ -1,0 +1,182 @@
+import { Logger } from '@nestjs/common';
+import Redis from 'ioredis';
+import { CleaveError } from '@cleave/contracts/kernel/errors';
+import { BusOptions } from '../../bus.options';
+import { Envelope } from '../../envelope';
+import { BusServer } from '../../bus.server';
+import { RedisConnections } from './redis.connections';
+
+type StreamEntry = [id: string, fields: string[]];
+
+/** How often the consumer trims the streams it reads. */
+const TRIM_EVERY_MS = 60_000;
+
+/**
+ * One subscribing module's delivery of events, on one instance. Each event type is a
+ * stream; the module is a consumer group on it (so every subscribing module gets every
+ * event, and its instances share them); this instance is one consumer of that group.
+ *
+ * - Delivered at least once: an entry is acknowledged only after the handler succeeded.
+ *   Handlers must be idempotent on the envelope id (the same event may arrive twice).
+ * - Survives a down subscriber: the group remembers its position while nobody reads.
+ * - Survives a dead instance: entries it held unacknowledged for `eventClaimIdleMs` are
+ *   claimed by a live instance of the same module.
+ * - Poison events: an entry delivered `eventMaxDeliveries` times goes to a dead-letter
+ *   stream and is acknowledged.
+ * - Retention: a stream is trimmed only below the oldest entry some existing group has not
+ *   read or not acknowledged (XTRIM MINID), never below what a group still needs.
+ * Within a batch, events are handled concurrently: no ordering is promised.
+ */
+export class RedisEventConsumer {
+  private readonly logger: Logger;
+  private readonly streams: string[];
+  private running = false;
+  private readonly inProgress = new Set<string>();
+  private claimTimer?: NodeJS.Timeout;
+  private loop?: Promise<void>;
+  private lastTrim = Date.now();
+
+  constructor(
+    private readonly group: string,
+    private readonly events: string[],
+    private readonly server: BusServer,
+    private readonly reader: Redis,
+    private readonly redis: RedisConnections,
+    private readonly options: BusOptions,
+  ) {
+    this.logger = new Logger(`Events:${group}`);
+    this.streams = events.map((e) => redis.keys.events(e));
+  }
+
+  async start(): Promise<void> {
+    for (const stream of this.streams) {
+      try {
+        // From the stream's start: events published before this module's first start still reach it.
+        await this.redis.command.xgroup('CREATE', stream, this.group, '0', 'MKSTREAM');
+      } catch (error) {
+        if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+      }
+    }
+    this.running = true;
+    this.loop = this.read();
+    this.claimTimer = setInterval(() => void this.claimAbandoned(), this.options.eventClaimIntervalMs);
+    this.claimTimer.unref();
+  }
+
+  stop(): void {
+    this.running = false;
+    clearInterval(this.claimTimer);
+  }
+
+  async drained(): Promise<void> {
+    await this.loop?.catch(() => undefined);
+  }
+
+  private async read(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let batches: [string, StreamEntry[]][] | null;
+      try {
+        batches = (await this.reader.xreadgroup(
+          'GROUP', this.group, this.options.instanceId,
+          'COUNT', this.options.batchSize,
+          'BLOCK', 1000,
+          'STREAMS', ...this.streams, ...this.streams.map(() => '>'),
+        )) as [string, StreamEntry[]][] | null;
+        failures = 0;
+      } catch (error) {
+        if (!this.running) return;
+        if (String((error as Error).message).includes('NOGROUP')) await this.start().catch(() => undefined);
+        this.logger.error(`Reading events failed: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures++, 2000)));
+        continue;
+      }
+      if (!batches) continue;
+      await Promise.all(batches.flatMap(([stream, entries]) => entries.map((entry) => this.process(stream, entry))));
+    }
+  }
+
+  private async process(stream: string, [id, fields]: StreamEntry): Promise<void> {
+    if (this.inProgress.has(id)) return;
+    this.inProgress.add(id);
+    try {
+      const envelope = JSON.parse(fieldValue(fields, 'm')) as Envelope;
+      await this.server.deliverEvent(this.group, envelope);
+      await this.redis.command.xack(stream, this.group, id);
+    } catch (error) {
+      // Left pending: claimed again after eventClaimIdleMs, dead-lettered after too many tries.
+      this.logger.warn(`${this.group} failed ${stream} entry ${id}: ${CleaveError.fromJSON(error).message}`);
+    } finally {
+      this.inProgress.delete(id);
+    }
+  }
+
+  /** Takes over entries idle too long: held by a dead instance, or failed here earlier. */
+  private async claimAbandoned(): Promise<void> {
+    if (!this.running) return;
+    try {
+      for (const stream of this.streams) {
+        const idle = this.options.eventClaimIdleMs;
+        const pending = (await this.redis.command.xpending(stream, this.group, 'IDLE', idle, '-', '+', this.options.batchSize)) as [string, string, number, number][];
+        const candidates = pending.filter(([id]) => !this.inProgress.has(id));
+        if (!candidates.length) continue;
+        const poisoned = new Set(candidates.filter(([, , , deliveries]) => deliveries >= this.options.eventMaxDeliveries).map(([id]) => id));
+        const claimed = (await this.redis.command.xclaim(stream, this.group, this.options.instanceId, idle, ...candidates.map(([id]) => id))) as StreamEntry[];
+        for (const entry of claimed) {
+          if (!entry) continue;
+          if (poisoned.has(entry[0])) await this.deadLetter(stream, entry);
+          else void this.process(stream, entry);
+        }
+      }
+      if (Date.now() - this.lastTrim >= TRIM_EVERY_MS) {
+        this.lastTrim = Date.now();
+        for (const stream of this.streams) await this.trim(stream);
+      }
+    } catch (error) {
+      if (this.running) this.logger.error(`Claiming abandoned events failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async deadLetter(stream: string, [id, fields]: StreamEntry): Promise<void> {
+    const event = this.events[this.streams.indexOf(stream)];
+    this.logger.error(`${this.group} gave up on ${event} entry ${id} after ${this.options.eventMaxDeliveries} deliveries; moved to dead letters`);
+    await this.redis.command
+      .multi()
+      .xadd(this.redis.keys.deadLetters(event), '*', 'group', this.group, 'entry', id, ...fields)
+      .xack(stream, this.group, id)
+      .exec();
+  }
+
+  /** Trims below the oldest entry that any group has not yet read or acknowledged. */
+  private async trim(stream: string): Promise<void> {
+    const groups = (await this.redis.command.xinfo('GROUPS', stream)) as unknown[][];
+    let floor: string | undefined;
+    for (const raw of groups) {
+      const info = toRecord(raw);
+      let needed = String(info['last-delivered-id']);
+      if (Number(info.pending) > 0) {
+        const [, oldestPending] = (await this.redis.command.xpending(stream, String(info.name))) as [number, string | null];
+        if (oldestPending && compareIds(oldestPending, needed) < 0) needed = oldestPending;
+      }
+      if (floor === undefined || compareIds(needed, floor) < 0) floor = needed;
+    }
+    if (floor && floor !== '0-0') await this.redis.command.xtrim(stream, 'MINID', floor);
+  }
+}
+
+function fieldValue(fields: string[], name: string): string {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  throw new Error(`stream entry has no "${name}" field`);
+}
+
+function toRecord(flat: unknown[]): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (let i = 0; i < flat.length; i += 2) record[String(flat[i])] = flat[i + 1];
+  return record;
+}
+
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(BigInt);
+  const [bm, bs] = b.split('-').map(BigInt);
+  return am === bm ? Number(as - bs) : am < bm ? -1 : 1;
+}

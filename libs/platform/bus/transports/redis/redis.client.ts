@@ -1,0 +1,95 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { CleaveError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
+import { BusClientProxy } from '../../bus.client-proxy';
+import { BUS_OPTIONS, BusOptions } from '../../bus.options';
+import { BusMetrics } from '../../bus.metrics';
+import { Reply } from '../../envelope';
+import { RedisConnections } from './redis.connections';
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+  pattern: string;
+  startedHr: number;
+}
+
+/**
+ * Requests go on the target module's queue (a list), where whichever instance is free pops
+ * them; answers come back on this instance's own reply channel. Events are appended to the
+ * event's stream. Every request has a deadline and ends in an answer or a 503, never a hang.
+ */
+@Injectable()
+export class RedisClient extends BusClientProxy implements OnModuleInit {
+  protected readonly transport = 'redis' as const;
+  private readonly pending = new Map<string, Pending>();
+  private readonly replyChannel: string;
+
+  constructor(
+    @Inject(BUS_OPTIONS) options: BusOptions,
+    metrics: BusMetrics,
+    private readonly redis: RedisConnections,
+  ) {
+    super(options, metrics);
+    this.replyChannel = redis.keys.replies(options.instanceId);
+  }
+
+  async onModuleInit(): Promise<void> {
+    const subscriber = this.redis.dedicated('replies');
+    subscriber.on('message', (_channel: string, message: string) => this.onReply(message));
+    await subscriber.subscribe(this.replyChannel);
+  }
+
+  request(module: string, pattern: string, data: unknown, timeoutMs?: number): Promise<unknown> {
+    const envelope = this.requestEnvelope(pattern, data, timeoutMs, this.replyChannel);
+    const started = Date.now();
+    const startedHr = performance.now();
+    return new Promise((resolve, reject) => {
+      const remaining = envelope.deadline! - started;
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(envelope.id)) return;
+        this.record(pattern, 'timeout', startedHr);
+        reject(this.timeoutError(module, pattern, envelope, started));
+      }, remaining > 0 ? remaining : 0);
+      this.pending.set(envelope.id, { resolve, reject, timer, pattern, startedHr });
+      this.redis.command.lpush(this.redis.keys.requests(module), JSON.stringify(envelope)).catch((error: Error) => {
+        if (!this.pending.delete(envelope.id)) return;
+        clearTimeout(timer);
+        this.record(pattern, 'error', startedHr);
+        reject(new ServiceUnavailableError(`Cannot reach ${module}: Redis refused the request (${error.message})`, { target: module, pattern }));
+      });
+    });
+  }
+
+  async emitEvent(event: string, data: unknown): Promise<void> {
+    const envelope = this.eventEnvelope(event, data);
+    try {
+      await this.redis.command.xadd(this.redis.keys.events(event), '*', 'm', JSON.stringify(envelope));
+    } catch (error) {
+      throw new ServiceUnavailableError(`Cannot publish ${event}: Redis refused it (${(error as Error).message})`);
+    }
+  }
+
+  private onReply(message: string): void {
+    const reply = JSON.parse(message) as Reply;
+    const pending = this.pending.get(reply.id);
+    if (!pending) return; // answered after its deadline: the caller has had its 503 already
+    this.pending.delete(reply.id);
+    clearTimeout(pending.timer);
+    if ('error' in reply) {
+      this.record(pending.pattern, 'error', pending.startedHr);
+      pending.reject(CleaveError.fromJSON(reply.error));
+    } else {
+      this.record(pending.pattern, 'ok', pending.startedHr);
+      pending.resolve(reply.data);
+    }
+  }
+
+  override async close(): Promise<void> {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new ServiceUnavailableError(`Shutting down before ${pending.pattern} was answered`));
+      this.pending.delete(id);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/** Every Redis key the bus uses, under one prefix (so test runs and tenants stay apart). */
+export class RedisKeys {
+  constructor(private readonly prefix: string) {}
+
+  /** A list per module: requests waiting for any instance of it. */
+  requests(module: string): string {
+    return `${this.prefix}:req:${module}`;
+  }
+
+  /** A pub/sub channel per calling instance: the answers to its requests. */
+  replies(instanceId: string): string {
+    return `${this.prefix}:reply:${instanceId}`;
+  }
+
+  /** A stream per event type; each subscribing module reads it through its consumer group. */
+  events(event: string): string {
+    return `${this.prefix}:evt:${event}`;
+  }
+
+  /** Events a subscriber failed too many times, kept for inspection and replay. */
+  deadLetters(event: string): string {
+    return `${this.prefix}:dlq:${event}`;
+  }
+}

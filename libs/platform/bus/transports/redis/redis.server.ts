@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import Redis from 'ioredis';
+import { BusServer } from '../../bus.server';
+import { BUS_OPTIONS, BusOptions } from '../../bus.options';
+import { BusMetrics } from '../../bus.metrics';
+import { Envelope, Reply } from '../../envelope';
+import { parseFaultDelays } from '../../faults';
+import { RedisConnections } from './redis.connections';
+import { RedisEventConsumer } from './redis-event.consumer';
+
+/**
+ * Serves this instance's share of the modules it hosts. Requests: a list per module, popped
+ * in batches by whichever instance is free (competing consumers: each request is handled by
+ * exactly one instance), with at most `maxInFlight` handlers running so a flood queues in
+ * Redis rather than in this process's memory. Events: one consumer group per subscribing
+ * module (see RedisEventConsumer).
+ */
+@Injectable()
+export class RedisServer extends BusServer {
+  protected readonly transport = 'redis' as const;
+  private readonly log = new Logger('RedisBus');
+  private running = false;
+  private inFlight = 0;
+  private wakeReader?: () => void;
+  private readers: Redis[] = [];
+  private consumers: RedisEventConsumer[] = [];
+
+  constructor(
+    @Inject(BUS_OPTIONS) private readonly options: BusOptions,
+    metrics: BusMetrics,
+    private readonly redis: RedisConnections,
+  ) {
+    super(metrics, parseFaultDelays(options.faultDelays));
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      this.running = true;
+      const hosted = this.options.topology.process(this.options.processName).modules;
+      const patterns = this.requestPatterns();
+      const queues = hosted.filter((m) => patterns.some((p) => p.startsWith(`${m}.`))).map((m) => this.redis.keys.requests(m));
+      if (queues.length) void this.consumeRequests(queues);
+
+      const bySubscriber = new Map<string, string[]>();
+      for (const { subscriber, event } of this.subscriptions()) bySubscriber.set(subscriber, [...(bySubscriber.get(subscriber) ?? []), event]);
+      for (const [subscriber, events] of bySubscriber) {
+        const reader = this.reader(`events:${subscriber}`);
+        const consumer = new RedisEventConsumer(subscriber, events, this, reader, this.redis, this.options);
+        this.consumers.push(consumer);
+        await consumer.start();
+      }
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  private async consumeRequests(queues: string[]): Promise<void> {
+    const reader = this.reader('requests');
+    let turn = 0;
+    let failures = 0;
+    while (this.running) {
+      if (this.inFlight >= this.options.maxInFlight) {
+        await new Promise<void>((resolve) => (this.wakeReader = resolve));
+        continue;
+      }
+      // Rotate the key order: BLMPOP takes from the first non-empty list only.
+      const keys = queues.length > 1 ? [...queues.slice(turn % queues.length), ...queues.slice(0, turn % queues.length)] : queues;
+      turn++;
+      const count = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight);
+      let popped: [string, string[]] | null;
+      try {
+        popped = (await reader.blmpop(1, keys.length, ...keys, 'RIGHT', 'COUNT', count)) as [string, string[]] | null;
+        failures = 0;
+      } catch (error) {
+        if (!this.running) break;
+        this.log.error(`Reading requests failed: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures++, 2000)));
+        continue;
+      }
+      if (popped) for (const raw of popped[1]) this.start(raw);
+    }
+  }
+
+  private start(raw: string): void {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(raw) as Envelope;
+    } catch {
+      this.log.error(`Dropped a malformed request: ${raw.slice(0, 200)}`);
+      return;
+    }
+    if (envelope.deadline !== undefined && envelope.deadline <= Date.now()) {
+      // Nobody waits for this answer any more: doing the work late would only do harm.
+      this.metrics.countExpired(envelope.pattern);
+      return;
+    }
+    this.inFlight++;
+    this.handleRequest(envelope)
+      .then(
+        (data) => this.reply(envelope, { id: envelope.id, data }),
+        (error) => this.reply(envelope, { id: envelope.id, error }),
+      )
+      .finally(() => {
+        this.inFlight--;
+        const wake = this.wakeReader;
+        this.wakeReader = undefined;
+        wake?.();
+      });
+  }
+
+  private reply(envelope: Envelope, reply: Reply): void {
+    if (!envelope.replyTo) return;
+    this.redis.command.publish(envelope.replyTo, JSON.stringify(reply)).catch((error: Error) => {
+      this.log.error(`Could not answer ${envelope.pattern} ${envelope.id}: ${error.message}`);
+    });
+  }
+
+  private reader(role: string): Redis {
+    const reader = this.redis.dedicated(role);
+    this.readers.push(reader);
+    return reader;
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    this.wakeReader?.();
+    for (const consumer of this.consumers) consumer.stop();
+    // A blocked read only ends when its connection does.
+    for (const reader of this.readers) reader.disconnect();
+    await Promise.all(this.consumers.map((c) => c.drained()));
+  }
+}

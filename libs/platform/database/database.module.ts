@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSourceOptions, MixedList } from 'typeorm';
+import { PLATFORM_SETTINGS, PlatformSettings } from '../config/platform.settings';
+
+export interface ModuleDatabase {
+  /** The owning module; also the DataSource name, used with `@InjectRepository(Entity, module)`. */
+  module: string;
+  entities: MixedList<Function>;
+  migrations: MixedList<Function>;
+}
+
+/**
+ * A module's own database: PostgreSQL when `DATABASE_URL_<MODULE>` is set, else a SQLite
+ * file `<CLEAVE_DATA_DIR>/<module>.sqlite`. Migrations run on start; schemas are never
+ * synchronised from entities, so what runs in production is what the tests ran.
+ */
+@Module({})
+export class DatabaseModule {
+  static forModule(database: ModuleDatabase): DynamicModule {
+    const features = TypeOrmModule.forFeature(database.entities as Function[], database.module);
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          name: database.module,
+          inject: [PLATFORM_SETTINGS],
+          useFactory: (settings: PlatformSettings) => dataSourceOptions(database, settings),
+        }),
+        features,
+      ],
+      exports: [features],
+    };
+  }
+}
+
+export function dataSourceOptions(database: ModuleDatabase, settings: PlatformSettings): DataSourceOptions {
+  const common = {
+    name: database.module,
+    entities: database.entities,
+    migrations: database.migrations,
+    migrationsRun: true,
+    migrationsTableName: `${database.module}_migrations`,
+    synchronize: false,
+  };
+  const url = settings.databaseUrls[database.module];
+  if (url) return { ...common, type: 'postgres', url };
+  mkdirSync(settings.dataDir, { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: join(settings.dataDir, `${database.module}.sqlite`),
+    // WAL: readers don't wait for the writer; the busy timeout rides out short write locks.
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+}
