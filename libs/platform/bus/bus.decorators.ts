@@ -1,5 +1,5 @@
 import { applyDecorators, UseFilters } from '@nestjs/common';
-import { EventPattern, MessagePattern } from '@nestjs/microservices';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AnyContract,
   EventName,
@@ -29,6 +29,7 @@ export function Handles<C extends AnyContract, K extends RequestName<C>>(contrac
     key: string | symbol,
     descriptor: TypedPropertyDescriptor<F>,
   ): void => {
+    bindPayload(target, key);
     decorate(target, key, descriptor);
   };
 }
@@ -45,6 +46,15 @@ export function OnEvent<C extends AnyContract, K extends EventName<C>>(contract:
     key: string | symbol,
     descriptor: TypedPropertyDescriptor<F>,
   ): void => {
+    bindPayload(target, key);
     decorate(target, key, descriptor);
   };
+}
+
+/**
+ * The first parameter is always the payload. Nest passes `undefined` to undecorated
+ * parameters as soon as one is decorated (`@Ctx()`), a trap this closes for every handler.
+ */
+function bindPayload(target: object, key: string | symbol): void {
+  Payload()(target, key, 0);
 }

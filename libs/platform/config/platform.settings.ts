@@ -1,5 +1,3 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { Env, readInt, readOptional, readString } from './env';
 
 /** What every process needs to know about itself, read once from the environment at start. */
@@ -8,7 +6,6 @@ export interface PlatformSettings {
   topologyName: string;
   /** Undefined until resolved against the topology (a one-process topology needs no name). */
   processName?: string;
-  instanceId: string;
   /** HTTP port; 0 picks a free one. */
   port: number;
   host: string;
@@ -42,7 +39,6 @@ export function readPlatformSettings(env: Env, defaults: { topology: string; pro
     production: env.NODE_ENV === 'production',
     topologyName: readString(env, 'CLEAVE_TOPOLOGY', defaults.topology),
     processName,
-    instanceId: `${processName ?? 'cleave'}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     port: readInt(env, 'PORT', 3000, 0, 65535),
     host: readString(env, 'HOST', '0.0.0.0'),
     redisUrl: readString(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BusOptions } from '@cleave/platform/bus/bus.options';
+import { TopologyError } from '@cleave/platform/bus/topology';
+import { InProcessServer } from '@cleave/platform/bus/transports/in-process/in-process.server';
+import { RedisServer } from '@cleave/platform/bus/transports/redis/redis.server';
+import { SettingsError } from '@cleave/platform/config/env';
+import { readPlatformSettings } from '@cleave/platform/config/platform.settings';
+import { MODULE_NAMES } from './domain-modules';
+import { ProcessModule } from './process.module';
+import { loadTopology } from './topology.loader';
+
+export interface ProcessDefaults {
+  /** Topology when CLEAVE_TOPOLOGY is unset. */
+  topology: string;
+  /** Process when CLEAVE_PROCESS is unset; a one-process topology needs none. */
+  process?: string;
+}
+
+/**
+ * Starts one Cleave process: reads and checks the environment and the topology, builds the
+ * modules this process hosts, connects the bus transports, serves HTTP. Every app's main.ts
+ * is a call to this with its own defaults.
+ */
+export async function bootstrapProcess(defaults: ProcessDefaults): Promise<void> {
+  try {
+    if (existsSync('.env')) process.loadEnvFile('.env');
+    await start(defaults);
+  } catch (error) {
+    if (error instanceof TopologyError || error instanceof SettingsError) {
+      // A configuration mistake: the message says what to fix; a stack trace would only hide it.
+      console.error(`Cleave cannot start: ${error.message}`);
+    } else {
+      console.error('Cleave failed to start:', error);
+    }
+    process.exit(1);
+  }
+}
+
+async function start(defaults: ProcessDefaults): Promise<void> {
+  const settings = readPlatformSettings(process.env, defaults);
+  const topology = loadTopology(settings.topologyName, MODULE_NAMES);
+  const processName = settings.processName ?? (topology.isSingleProcess ? topology.processNames[0] : undefined);
+  if (!processName) {
+    throw new TopologyError(`topology "${topology.name}" has several processes: set CLEAVE_PROCESS to one of ${topology.processNames.join(', ')}`);
+  }
+  const spec = topology.process(processName);
+  const bus: BusOptions = {
+    topology,
+    processName,
+    instanceId: `${processName}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    redisUrl: settings.redisUrl,
+    redisPrefix: settings.redisPrefix,
+    ...settings.bus,
+  };
+
+  const app = await NestFactory.create(ProcessModule.forProcess({ ...settings, processName }, bus));
+  app.enableShutdownHooks();
+  app.connectMicroservice({ strategy: app.get(InProcessServer) });
+  if (!topology.isSingleProcess) app.connectMicroservice({ strategy: app.get(RedisServer) });
+  await app.startAllMicroservices();
+  await app.listen(settings.port, settings.host);
+
+  const address = app.getHttpServer().address() as { port: number };
+  const hosted = [...(spec.gateway ? ['gateway'] : []), ...spec.modules].join(', ');
+  new Logger('Cleave').log(`${processName} ready: http://127.0.0.1:${address.port} (topology ${topology.name}, hosts ${hosted}, instance ${bus.instanceId})`);
+}

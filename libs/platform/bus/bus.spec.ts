@@ -1,0 +1,248 @@
+import { randomBytes } from 'node:crypto';
+import { Controller, INestApplication, Injectable, Module } from '@nestjs/common';
+import { Ctx } from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
+import Redis from 'ioredis';
+import { clientFor, defineContract, event, request } from '@cleave/contracts/kernel/contract';
+import { ConflictError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
+import { ensureRedis } from '../../../test/support/redis';
+import { BusContext } from './bus.context';
+import { Handles, OnEvent } from './bus.decorators';
+import { BusModule } from './bus.module';
+import { BusOptions } from './bus.options';
+import { ServiceBus } from './service-bus';
+import { Topology } from './topology';
+import { InProcessServer } from './transports/in-process/in-process.server';
+import { RedisServer } from './transports/redis/redis.server';
+
+const echoContract = defineContract('echo', {
+  requests: {
+    echo: request<{ text: string; at?: Date }, { text: string; at?: string; by: string }>(),
+    fail: request<{ message: string }, never>(),
+    slow: request<{ ms: number }, { deadline?: number }>(),
+    relay: request<{ ms: number }, { inner?: number; outer?: number }>(),
+  },
+  events: { 'echo.happened': event<{ n: number }>() },
+});
+abstract class EchoClient extends clientFor(echoContract) {}
+
+const received: Record<string, string[]> = { audit: [], mirror: [] };
+let failuresLeft = 0;
+
+@Controller()
+class EchoHandlers {
+  constructor(private readonly echo: EchoClient) {}
+
+  @Handles(echoContract, 'echo')
+  onEcho(req: { text: string; at?: Date }, @Ctx() ctx: BusContext) {
+    return { text: req.text, at: req.at as unknown as string, by: ctx.transport };
+  }
+
+  @Handles(echoContract, 'fail')
+  onFail(req: { message: string }): never {
+    throw new ConflictError(req.message, { why: 'test' });
+  }
+
+  @Handles(echoContract, 'slow')
+  async onSlow(req: { ms: number }, @Ctx() ctx: BusContext) {
+    await new Promise((resolve) => setTimeout(resolve, req.ms));
+    return { deadline: ctx.envelope.deadline };
+  }
+
+  @Handles(echoContract, 'relay')
+  async onRelay(req: { ms: number }, @Ctx() ctx: BusContext) {
+    const inner = await this.echo.slow({ ms: req.ms }, { timeoutMs: 60_000 });
+    return { inner: inner.deadline, outer: ctx.envelope.deadline };
+  }
+}
+
+@Controller()
+class AuditHandlers {
+  @OnEvent(echoContract, 'echo.happened', 'audit')
+  onHappened(payload: { n: number }, @Ctx() ctx: BusContext) {
+    if (failuresLeft > 0 && failuresLeft--) throw new Error('audit is having a bad day');
+    received.audit.push(`${payload.n}:${ctx.messageId}`);
+  }
+}
+
+@Controller()
+class MirrorHandlers {
+  @OnEvent(echoContract, 'echo.happened', 'mirror')
+  onHappened(payload: { n: number }) {
+    received.mirror.push(String(payload.n));
+  }
+}
+
+@Injectable()
+class Caller {
+  constructor(
+    readonly echo: EchoClient,
+    readonly bus: ServiceBus,
+  ) {}
+}
+
+@Module({ imports: [BusModule.forClients(EchoClient)], controllers: [EchoHandlers, AuditHandlers] })
+class EchoModule {}
+
+@Module({ imports: [BusModule.forClients(EchoClient)], controllers: [MirrorHandlers], providers: [Caller], exports: [Caller] })
+class CallerModule {}
+
+const modules = ['echo', 'caller'];
+
+function options(topology: Topology, processName: string, redisUrl: string, prefix: string, overrides: Partial<BusOptions> = {}): BusOptions {
+  return {
+    topology,
+    processName,
+    instanceId: `${processName}-${randomBytes(3).toString('hex')}`,
+    redisUrl,
+    redisPrefix: prefix,
+    requestTimeoutMs: 1000,
+    maxInFlight: 64,
+    batchSize: 16,
+    eventClaimIdleMs: 100,
+    eventClaimIntervalMs: 20,
+    eventMaxDeliveries: 3,
+    ...overrides,
+  };
+}
+
+async function startApp(bus: BusOptions, imports: unknown[]): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [BusModule.forRoot(bus), ...(imports as never[])] }).compile();
+  const app = moduleRef.createNestApplication({ logger: process.env.BUS_SPEC_LOG ? undefined : false });
+  app.connectMicroservice({ strategy: app.get(InProcessServer) });
+  if (!bus.topology.isSingleProcess) app.connectMicroservice({ strategy: app.get(RedisServer) });
+  await app.startAllMicroservices();
+  await app.init();
+  return app;
+}
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('ServiceBus in one process', () => {
+  let app: INestApplication;
+  let caller: Caller;
+
+  beforeAll(async () => {
+    const topology = Topology.parse('one', { processes: { all: { gateway: true, modules } } }, modules);
+    app = await startApp(options(topology, 'all', 'redis://127.0.0.1:1', 'unused'), [EchoModule, CallerModule]);
+    caller = app.get(Caller);
+  });
+
+  afterAll(() => app.close());
+
+  it('calls the handler in-process and hands back JSON copies', async () => {
+    const at = new Date('2026-01-02T03:04:05Z');
+    const res = await caller.echo.echo({ text: 'hi', at });
+    expect(res).toEqual({ text: 'hi', at: '2026-01-02T03:04:05.000Z', by: 'local' });
+  });
+
+  it('rebuilds typed errors with their status', async () => {
+    const error = await caller.echo.fail({ message: 'taken' }).catch((e) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ status: 409, message: 'taken', details: { why: 'test' } });
+  });
+
+  it('bounds local calls by a deadline too', async () => {
+    const error = await caller.echo.slow({ ms: 300 }, { timeoutMs: 50 }).catch((e) => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error.message).toMatch(/echo did not answer echo\.slow/);
+  });
+
+  it('delivers an event to every subscribing module', async () => {
+    received.audit = [];
+    received.mirror = [];
+    await caller.bus.publish(echoContract, 'echo.happened', { n: 1 });
+    await until(() => received.audit.length === 1 && received.mirror.length === 1);
+  });
+});
+
+describe('ServiceBus across two processes over Redis', () => {
+  let redisUrl: string;
+  let prefix: string;
+  let echoApp: INestApplication;
+  let callerApp: INestApplication;
+  let caller: Caller;
+  let topology: Topology;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redisUrl = (await ensureRedis()).url;
+    redis = new Redis(redisUrl);
+    prefix = `cleave-bus-spec-${randomBytes(4).toString('hex')}`;
+    topology = Topology.parse('two', { processes: { a: { modules: ['echo'] }, b: { gateway: true, modules: ['caller'] } } }, modules);
+    echoApp = await startApp(options(topology, 'a', redisUrl, prefix), [EchoModule]);
+    callerApp = await startApp(options(topology, 'b', redisUrl, prefix), [CallerModule]);
+    caller = callerApp.get(Caller);
+  });
+
+  afterAll(async () => {
+    await Promise.all([echoApp?.close(), callerApp?.close()]);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('round-trips a request through Redis', async () => {
+    expect(await caller.echo.echo({ text: 'over there' })).toEqual({ text: 'over there', by: 'redis' });
+  });
+
+  it('carries typed errors across with status and details', async () => {
+    const error = await caller.echo.fail({ message: 'no way' }).catch((e) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ status: 409, message: 'no way', details: { why: 'test' } });
+  });
+
+  it('gives a nested call no more time than its caller has left', async () => {
+    const before = Date.now();
+    const res = await caller.echo.relay({ ms: 1 }, { timeoutMs: 800 });
+    expect(res.outer).toBeLessThanOrEqual(before + 800 + 5);
+    expect(res.inner).toBe(res.outer);
+  });
+
+  it('ends in a 503 within the deadline when nobody serves the module', async () => {
+    const lonely = Topology.parse('lonely', { processes: { x: { modules: ['echo'] }, b: { gateway: true, modules: ['caller'] } } }, modules);
+    const app = await startApp(options(lonely, 'b', redisUrl, `${prefix}-lonely`, { requestTimeoutMs: 200 }), [CallerModule]);
+    try {
+      const started = Date.now();
+      const error = await app.get(Caller).echo.echo({ text: 'anyone?' }).catch((e) => e);
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect(error.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(200 + 300);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('delivers an event once to each subscribing module, in whichever process', async () => {
+    received.audit = [];
+    received.mirror = [];
+    await caller.bus.publish(echoContract, 'echo.happened', { n: 7 });
+    await until(() => received.audit.length === 1 && received.mirror.length === 1);
+    expect(received.mirror).toEqual(['7']);
+  });
+
+  it('retries a failing subscriber, then dead-letters the event', async () => {
+    received.audit = [];
+    failuresLeft = 1;
+    await caller.bus.publish(echoContract, 'echo.happened', { n: 8 });
+    await until(() => received.audit.length === 1);
+    expect(failuresLeft).toBe(0);
+
+    failuresLeft = 1_000;
+    await caller.bus.publish(echoContract, 'echo.happened', { n: 9 });
+    const dlq = `${prefix}:dlq:echo.happened`;
+    const deadline = Date.now() + 5000;
+    while ((await redis.xlen(dlq)) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    failuresLeft = 0;
+    const [entry] = await redis.xrange(dlq, '-', '+');
+    expect(entry[1]).toEqual(expect.arrayContaining(['group', 'audit']));
+    const pending = (await redis.xpending(`${prefix}:evt:echo.happened`, 'audit')) as [number];
+    expect(pending[0]).toBe(0);
+  });
+});

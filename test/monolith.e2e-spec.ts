@@ -1,0 +1,16 @@
+import { CleaveSystem } from './support/system';
+import { shopFlows } from './flows/shop.flows';
+
+describe('monolith: every module in one process, SQLite, no Redis', () => {
+  let system: CleaveSystem;
+
+  beforeAll(async () => {
+    system = await CleaveSystem.start('monolith', { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  shopFlows(() => system);
+});

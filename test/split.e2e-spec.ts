@@ -1,0 +1,116 @@
+import request from 'supertest';
+import { CleaveSystem, eventually, metricValue } from './support/system';
+import { adminToken, createProduct, registerAndLogin, shopFlows } from './flows/shop.flows';
+
+const handledReads = { pattern: 'catalog.getProduct', transport: 'redis', outcome: 'ok' };
+
+describe('split: a process per module over Redis, PostgreSQL per module', () => {
+  let system: CleaveSystem;
+
+  beforeAll(async () => {
+    system = await CleaveSystem.start('split');
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  shopFlows(() => system);
+
+  describe('the bus across processes', () => {
+    let url: string;
+    let admin: string;
+
+    beforeAll(async () => {
+      url = system.gatewayUrl;
+      admin = await adminToken(url);
+    });
+
+    it('hands each request to exactly one of two catalog instances', async () => {
+      await system.startInstance('catalog');
+      const instances = system.instancesOf('catalog');
+      expect(instances).toHaveLength(2);
+      const product = await createProduct(url, admin);
+      const before = await Promise.all(instances.map((i) => metricValue(i, 'cleave_bus_handled_total', handledReads)));
+
+      const reads = 200;
+      const inFlight = 10;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (next < reads) {
+            next++;
+            await request(url).get(`/products/${product.id}`).expect(200);
+          }
+        }),
+      );
+
+      const after = await Promise.all(instances.map((i) => metricValue(i, 'cleave_bus_handled_total', handledReads)));
+      const handled = after.map((count, i) => count - before[i]);
+      expect(handled[0] + handled[1]).toBe(reads);
+      expect(handled[0]).toBeGreaterThan(0);
+      expect(handled[1]).toBeGreaterThan(0);
+      await system.kill(instances[1]);
+    });
+
+    it('delivers events sent while the subscriber was down once it is back', async () => {
+      const shopper = await registerAndLogin(url);
+      const product = await createProduct(url, admin, { stock: 10 });
+      await system.stopProcess('notifications');
+
+      const orders: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await request(url).post('/orders').set('Authorization', `Bearer ${shopper.token}`).send({ items: [{ productId: product.id, quantity: 1 }] }).expect(201);
+        orders.push(res.body.id);
+      }
+
+      await system.startInstance('notifications');
+      const notified = await eventually(async () => {
+        const res = await request(url).get('/notifications').set('Authorization', `Bearer ${shopper.token}`).expect(200);
+        if (res.body.length < orders.length) throw new Error(`only ${res.body.length} of ${orders.length} notifications so far`);
+        return res.body as { message: string }[];
+      });
+      expect(notified).toHaveLength(orders.length);
+      for (const id of orders) expect(notified.some((n) => n.message.includes(id))).toBe(true);
+    });
+
+    it('redelivers the events of a killed instance to another one', async () => {
+      const shopper = await registerAndLogin(url);
+      const product = await createProduct(url, admin);
+      await system.stopProcess('notifications');
+      // This instance takes the event, then sits on it unacknowledged until it is killed.
+      const doomed = await system.startInstance('notifications', { CLEAVE_FAULT_DELAY_MS: 'order.placed=600000' });
+
+      const order = await request(url).post('/orders').set('Authorization', `Bearer ${shopper.token}`).send({ items: [{ productId: product.id, quantity: 1 }] }).expect(201);
+      const stream = system.key('evt:order.placed');
+      await eventually(async () => {
+        const pending = (await system.redis().xpending(stream, 'notifications', '-', '+', 10, doomed.instanceId)) as unknown[];
+        if (pending.length !== 1) throw new Error(`${doomed.instanceId} holds ${pending.length} events`);
+      });
+
+      await system.kill(doomed, 'SIGKILL');
+      await system.startInstance('notifications');
+      await eventually(async () => {
+        const res = await request(url).get('/notifications').set('Authorization', `Bearer ${shopper.token}`).expect(200);
+        if (!res.body.some((n: { message: string }) => n.message.includes(order.body.id))) throw new Error('not redelivered yet');
+      });
+      const left = (await system.redis().xpending(stream, 'notifications')) as [number, ...unknown[]];
+      expect(left[0]).toBe(0);
+    });
+
+    it('fails fast with 503 when no catalog instance is running', async () => {
+      await system.stopProcess('catalog');
+      const started = Date.now();
+      const res = await request(url).get('/products').expect(503);
+      const elapsed = Date.now() - started;
+      expect(res.body.message).toMatch(/catalog did not answer/);
+      expect(elapsed).toBeGreaterThanOrEqual(1400);
+      expect(elapsed).toBeLessThan(1500 + 1000);
+
+      // Back up: the stale request expired in the queue and is not executed late.
+      const catalog = await system.startInstance('catalog');
+      await request(url).get('/products').expect(200);
+      expect(await metricValue(catalog, 'cleave_bus_expired_total', { pattern: 'catalog.listProducts' })).toBe(1);
+    });
+  });
+});

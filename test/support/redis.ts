@@ -1,0 +1,42 @@
+import { spawn, spawnSync } from 'node:child_process';
+import Redis from 'ioredis';
+import { freePort } from './ports';
+
+/** Answers PING within a second, or not. */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * The Redis the split tests use: REDIS_URL, else the local default; if neither answers, a
+ * throwaway redis-server on a free port (stopped by the global teardown).
+ */
+export async function ensureRedis(): Promise<{ url: string; pid?: number }> {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (await redisAnswers(url)) return { url };
+  if (spawnSync('redis-server', ['--version']).error) {
+    throw new Error(
+      `The split-topology tests need Redis: nothing answers at ${url} and redis-server is not installed.\n` +
+        'Install it (Debian: apt-get install -y redis-server) or set REDIS_URL to a running Redis.',
+    );
+  }
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', detached: true });
+  child.unref();
+  const started = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (await redisAnswers(started)) return { url: started, pid: child.pid };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`Started redis-server on port ${port} but it never answered PING`);
+}

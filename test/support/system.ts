@@ -1,0 +1,202 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { createModuleDatabases, dropModuleDatabases } from './postgres';
+
+const ROOT = resolve(__dirname, '../..');
+const READY = /(\S+) ready: (http:\/\/127\.0\.0\.1:\d+) .*instance (\S+)\)/;
+const START_TIMEOUT_MS = 30_000;
+
+export const ADMIN = { email: 'admin@cleave.test', password: 'admin-password-1' };
+
+export interface Instance {
+  process: string;
+  url: string;
+  instanceId: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+  output: string[];
+}
+
+export interface SystemOptions {
+  /** Split only: each module on its own PostgreSQL database (default) or on SQLite files. */
+  database?: 'postgres' | 'sqlite';
+  /** Extra environment for every process. */
+  env?: Record<string, string>;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+/**
+ * A running Cleave: the real built apps as child processes, each on a random port, with its
+ * own data directory, its own Redis key prefix and (split) its own PostgreSQL databases.
+ */
+export class CleaveSystem {
+  private readonly instances: Instance[] = [];
+  private redisClient?: Redis;
+
+  private constructor(
+    readonly topology: 'monolith' | 'split',
+    private readonly env: Record<string, string>,
+    private readonly dataDir: string,
+    private readonly databasePrefix?: string,
+  ) {}
+
+  static async start(topology: 'monolith' | 'split', options: SystemOptions = {}): Promise<CleaveSystem> {
+    const runId = `${topology}_${randomBytes(4).toString('hex')}`;
+    const dataDir = mkdtempSync(join(tmpdir(), `cleave-${topology}-`));
+    const env: Record<string, string> = {
+      NODE_ENV: 'test',
+      NO_COLOR: '1',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      CLEAVE_TOPOLOGY: topology,
+      CLEAVE_DATA_DIR: dataDir,
+      CLEAVE_CONFIG_DIR: join(ROOT, 'config'),
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      CLEAVE_REDIS_PREFIX: `cleave-test-${runId}`,
+      CLEAVE_BUS_TIMEOUT_MS: '1500',
+      CLEAVE_EVENTS_CLAIM_IDLE_MS: '1000',
+      CLEAVE_EVENTS_CLAIM_INTERVAL_MS: '200',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      JWT_SECRET: `test-secret-${runId}`,
+    };
+    let databasePrefix: string | undefined;
+    if (topology === 'split' && (options.database ?? 'postgres') === 'postgres') {
+      databasePrefix = `cleave_e2e_${runId}`;
+      Object.assign(env, await createModuleDatabases(databasePrefix, moduleNames()));
+    }
+    Object.assign(env, options.env);
+    const system = new CleaveSystem(topology, env, dataDir, databasePrefix);
+    try {
+      await Promise.all(system.processNames().map((name) => system.startInstance(name)));
+    } catch (error) {
+      await system.stop();
+      throw error;
+    }
+    return system;
+  }
+
+  get gatewayUrl(): string {
+    const gateway = this.instances.find((i) => this.topologyFile().processes[i.process]?.gateway);
+    if (!gateway) throw new Error('no gateway instance is running');
+    return gateway.url;
+  }
+
+  processNames(): string[] {
+    return Object.keys(this.topologyFile().processes);
+  }
+
+  instancesOf(process: string): Instance[] {
+    return this.instances.filter((i) => i.process === process);
+  }
+
+  /** Starts one more instance of a process and resolves once it says it is ready. */
+  async startInstance(process: string, env: Record<string, string> = {}): Promise<Instance> {
+    const entry = existsSync(join(ROOT, `dist/apps/${process}/src/main.js`)) ? `dist/apps/${process}/src/main.js` : 'dist/apps/monolith/src/main.js';
+    const child = spawn(globalThis.process.execPath, [entry], {
+      cwd: ROOT,
+      env: { PATH: globalThis.process.env.PATH ?? '', ...this.env, CLEAVE_PROCESS: process, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    const output: string[] = [];
+    const exited = new Promise<void>((done) => child.once('exit', () => (running.delete(child), done())));
+    const ready = new Promise<{ url: string; instanceId: string }>((resolveReady, rejectReady) => {
+      const timer = setTimeout(() => rejectReady(new Error(`${process} not ready within ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`)), START_TIMEOUT_MS);
+      const onData = (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) {
+          output.push(line);
+          if (output.length > 300) output.shift();
+          const match = READY.exec(line);
+          if (match) {
+            clearTimeout(timer);
+            resolveReady({ url: match[2], instanceId: match[3] });
+          }
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      void exited.then(() => {
+        clearTimeout(timer);
+        rejectReady(new Error(`${process} exited before it was ready (code ${child.exitCode}):\n${output.join('\n')}`));
+      });
+    });
+    const { url, instanceId } = await ready;
+    const instance: Instance = { process, url, instanceId, child, exited, output };
+    this.instances.push(instance);
+    return instance;
+  }
+
+  /** Stops an instance (SIGTERM: a clean shutdown; SIGKILL: a crash) and waits until it is gone. */
+  async kill(instance: Instance, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const index = this.instances.indexOf(instance);
+    if (index >= 0) this.instances.splice(index, 1);
+    if (instance.child.exitCode === null && instance.child.signalCode === null) instance.child.kill(signal);
+    await instance.exited;
+  }
+
+  async stopProcess(process: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await Promise.all(this.instancesOf(process).map((i) => this.kill(i, signal)));
+  }
+
+  /** A Redis connection for inspecting the bus (keys under this system's prefix). */
+  redis(): Redis {
+    return (this.redisClient ??= new Redis(this.env.REDIS_URL));
+  }
+
+  key(suffix: string): string {
+    return `${this.env.CLEAVE_REDIS_PREFIX}:${suffix}`;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.instances].map((i) => this.kill(i)));
+    if (this.topology === 'split') {
+      const redis = this.redis();
+      const keys = await redis.keys(`${this.env.CLEAVE_REDIS_PREFIX}:*`);
+      if (keys.length) await redis.del(...keys);
+    }
+    this.redisClient?.disconnect();
+    if (this.databasePrefix) await dropModuleDatabases(this.databasePrefix, moduleNames());
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private topologyFile(): { processes: Record<string, { gateway?: boolean; modules?: string[] }> } {
+    return JSON.parse(readFileSync(join(ROOT, 'config/topology', `${this.topology}.json`), 'utf8'));
+  }
+}
+
+function moduleNames(): string[] {
+  const file = JSON.parse(readFileSync(join(ROOT, 'config/topology/split.json'), 'utf8')) as { processes: Record<string, { modules?: string[] }> };
+  return Object.values(file.processes).flatMap((p) => p.modules ?? []);
+}
+
+/** Reads one sample of a Prometheus metric from an instance's /metrics (0 when absent). */
+export async function metricValue(instance: Instance, name: string, labels: Record<string, string>): Promise<number> {
+  const text = await (await fetch(`${instance.url}/metrics`)).text();
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const labelPart = line.slice(name.length + 1, line.indexOf('}'));
+    if (wanted.every((w) => labelPart.split(',').includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}
+
+/** Polls an observable condition until it holds; fails with the last error after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await probe();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}
