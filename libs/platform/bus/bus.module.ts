@@ -1,5 +1,8 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { ClientClass } from '@cleave/contracts/kernel/contract';
+import { AnyContract } from '@cleave/contracts/kernel/contract';
+
+/** A client class made with `clientFor(contract)`, whatever its contract. */
+type ClientToken = (abstract new () => unknown) & { readonly contract: AnyContract };
 import { BUS_OPTIONS, BusOptions } from './bus.options';
 import { BusMetrics } from './bus.metrics';
 import { ServiceBus } from './service-bus';
@@ -23,7 +26,7 @@ export class BusModule {
   }
 
   /** The typed clients a module calls, e.g. `BusModule.forClients(CatalogClient)`. */
-  static forClients(...clients: ClientClass[]): DynamicModule {
+  static forClients(...clients: ClientToken[]): DynamicModule {
     const providers: Provider[] = clients.map((client) => ({
       provide: client,
       useFactory: (bus: ServiceBus) => bus.client(client.contract),

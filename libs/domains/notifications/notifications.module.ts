@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { DatabaseModule } from '@cleave/platform/database/database.module';
+import { Notification } from './notification.entity';
+import { CreateNotifications1767000000004 } from './migrations/1767000000004-create-notifications';
+import { NotificationsHandlers } from './notifications.handlers';
+import { NotificationsService } from './notifications.service';
+
+@Module({
+  imports: [
+    DatabaseModule.forModule({ module: 'notifications', entities: [Notification], migrations: [CreateNotifications1767000000004] }),
+  ],
+  controllers: [NotificationsHandlers],
+  providers: [NotificationsService],
+})
+export class NotificationsModule {}

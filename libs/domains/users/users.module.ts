@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { DatabaseModule } from '@cleave/platform/database/database.module';
+import { User } from './user.entity';
+import { CreateUsers1767000000001 } from './migrations/1767000000001-create-users';
+import { UsersService } from './users.service';
+import { UsersHandlers } from './users.handlers';
+import { AdminSeeder } from './admin-seeder';
+import { USERS_SETTINGS, readUsersSettings } from './users.settings';
+
+@Module({
+  imports: [DatabaseModule.forModule({ module: 'users', entities: [User], migrations: [CreateUsers1767000000001] })],
+  controllers: [UsersHandlers],
+  providers: [{ provide: USERS_SETTINGS, useFactory: () => readUsersSettings(process.env) }, UsersService, AdminSeeder],
+})
+export class UsersModule {}

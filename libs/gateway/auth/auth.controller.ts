@@ -1,0 +1,23 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { UsersClient, UserView } from '@cleave/contracts/users/users.contract';
+import { LoginDto, RegisterDto } from './auth.dto';
+import { AuthService, LoginResult } from './auth.service';
+
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly users: UsersClient,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Post('register')
+  register(@Body() body: RegisterDto): Promise<UserView> {
+    return this.users.register({ email: body.email, password: body.password });
+  }
+
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  login(@Body() body: LoginDto): Promise<LoginResult> {
+    return this.auth.login(body);
+  }
+}

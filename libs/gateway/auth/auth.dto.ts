@@ -1,0 +1,25 @@
+import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+
+export class RegisterDto {
+  @IsEmail()
+  @MaxLength(320)
+  email!: string;
+
+  @IsString()
+  @MinLength(8)
+  @MaxLength(128)
+  password!: string;
+}
+
+/** Looser than registration: a login only ever fails as "invalid email or password". */
+export class LoginDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(320)
+  email!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  password!: string;
+}

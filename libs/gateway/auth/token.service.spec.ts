@@ -1,0 +1,33 @@
+import { JwtService } from '@nestjs/jwt';
+import { UnauthorizedError } from '@cleave/contracts/kernel/errors';
+import { UserView } from '@cleave/contracts/users/users.contract';
+import { TokenService } from './token.service';
+
+const ADA: UserView = { id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', email: 'ada@example.com', role: 'admin', createdAt: new Date(0).toISOString() };
+
+describe('TokenService', () => {
+  const jwt = new JwtService({});
+  const tokens = new TokenService(jwt, { jwtSecret: 'test-secret', jwtExpiresInSeconds: 60 });
+
+  it('issues a token that verifies back to the user and role', async () => {
+    const { accessToken, expiresIn } = await tokens.issue(ADA);
+    expect(expiresIn).toBe(60);
+    await expect(tokens.verify(accessToken)).resolves.toEqual({ id: ADA.id, role: 'admin' });
+  });
+
+  it('refuses a token signed with another secret', async () => {
+    const forged = await jwt.signAsync({ sub: ADA.id, role: 'admin' }, { secret: 'other-secret' });
+    await expect(tokens.verify(forged)).rejects.toThrow(new UnauthorizedError('Invalid access token'));
+  });
+
+  it('says when a token has expired', async () => {
+    const expired = await jwt.signAsync({ sub: ADA.id, role: 'admin', exp: Math.floor(Date.now() / 1000) - 10 }, { secret: 'test-secret' });
+    await expect(tokens.verify(expired)).rejects.toThrow(new UnauthorizedError('Access token expired'));
+  });
+
+  it('refuses garbage and tokens without the expected claims', async () => {
+    await expect(tokens.verify('not.a.token')).rejects.toBeInstanceOf(UnauthorizedError);
+    const roleless = await jwt.signAsync({ sub: ADA.id }, { secret: 'test-secret' });
+    await expect(tokens.verify(roleless)).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+});

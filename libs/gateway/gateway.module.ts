@@ -1,0 +1,39 @@
+import { Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
+import { NotificationsClient } from '@cleave/contracts/notifications/notifications.contract';
+import { OrdersClient } from '@cleave/contracts/orders/orders.contract';
+import { UsersClient } from '@cleave/contracts/users/users.contract';
+import { BusModule } from '@cleave/platform/bus/bus.module';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { RolesGuard } from './auth/roles.guard';
+import { TokenService } from './auth/token.service';
+import { GATEWAY_SETTINGS, gatewaySettingsFromProcess } from './gateway.settings';
+import { CleaveErrorFilter } from './http/cleave-error.filter';
+import { NotificationsController } from './notifications/notifications.controller';
+import { OrdersController } from './orders/orders.controller';
+import { ProductsController } from './products/products.controller';
+import { UsersController } from './users/users.controller';
+
+/** The only HTTP edge: validates, authenticates, and hands every request to a module over the bus. */
+@Module({
+  imports: [
+    BusModule.forClients(UsersClient, CatalogClient, OrdersClient, NotificationsClient),
+    // The secret and lifetime come from GATEWAY_SETTINGS on each sign/verify (see TokenService).
+    JwtModule.register({}),
+  ],
+  controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController],
+  providers: [
+    { provide: GATEWAY_SETTINGS, useFactory: gatewaySettingsFromProcess },
+    TokenService,
+    AuthService,
+    JwtAuthGuard,
+    RolesGuard,
+    { provide: APP_FILTER, useClass: CleaveErrorFilter },
+    { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+  ],
+})
+export class GatewayModule {}
