@@ -40,13 +40,13 @@ export class CleaveSystem {
   private redisClient?: Redis;
 
   private constructor(
-    readonly topology: 'monolith' | 'split',
+    readonly topology: string,
     private readonly env: Record<string, string>,
     private readonly dataDir: string,
     private readonly databasePrefix?: string,
   ) {}
 
-  static async start(topology: 'monolith' | 'split', options: SystemOptions = {}): Promise<CleaveSystem> {
+  static async start(topology: string, options: SystemOptions = {}): Promise<CleaveSystem> {
     const runId = `${topology}_${randomBytes(4).toString('hex')}`;
     const dataDir = mkdtempSync(join(tmpdir(), `cleave-${topology}-`));
     const env: Record<string, string> = {
@@ -67,7 +67,7 @@ export class CleaveSystem {
       JWT_SECRET: `test-secret-${runId}`,
     };
     let databasePrefix: string | undefined;
-    if (topology === 'split' && (options.database ?? 'postgres') === 'postgres') {
+    if (topology !== 'monolith' && (options.database ?? 'postgres') === 'postgres') {
       databasePrefix = `cleave_e2e_${runId}`;
       Object.assign(env, await createModuleDatabases(databasePrefix, moduleNames()));
     }
@@ -156,7 +156,7 @@ export class CleaveSystem {
 
   async stop(): Promise<void> {
     await Promise.all([...this.instances].map((i) => this.kill(i)));
-    if (this.topology === 'split') {
+    if (this.topology !== 'monolith') {
       const redis = this.redis();
       const keys = await redis.keys(`${this.env.CLEAVE_REDIS_PREFIX}:*`);
       if (keys.length) await redis.del(...keys);

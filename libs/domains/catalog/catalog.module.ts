@@ -6,13 +6,12 @@ import { CreateCatalog1767000000002 } from './migrations/1767000000002-create-ca
 import { CatalogHandlers } from './catalog.handlers';
 import { ProductsService } from './products.service';
 import { StockService } from './stock.service';
-import { WriteQueue } from './write-queue';
 
 @Module({
   imports: [
     DatabaseModule.forModule({ module: 'catalog', entities: [Product, StockReservation], migrations: [CreateCatalog1767000000002] }),
   ],
   controllers: [CatalogHandlers],
-  providers: [WriteQueue, ProductsService, StockService],
+  providers: [ProductsService, StockService],
 })
 export class CatalogModule {}

@@ -7,7 +7,7 @@ import { StockReservation } from './stock-reservation.entity';
 import { CreateCatalog1767000000002 } from './migrations/1767000000002-create-catalog';
 import { ProductsService } from './products.service';
 import { StockService } from './stock.service';
-import { WriteQueue } from './write-queue';
+import { WriteQueue } from '@cleave/platform/database/write-queue';
 
 const ORDER_1 = '11111111-1111-4111-8111-111111111111';
 const ORDER_2 = '22222222-2222-4222-8222-222222222222';

@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from '@cleave/contracts/kernel/errors'
 import { CreateProduct, ListProducts, ProductPage, ProductView } from '@cleave/contracts/catalog/catalog.contract';
 import { Product } from './product.entity';
 import { toProductView } from './product.view';
-import { WriteQueue } from './write-queue';
+import { WriteQueue } from '@cleave/platform/database/write-queue';
 
 /** The columns are 32-bit integers on every database. */
 const MAX_INT = 2_147_483_647;

@@ -5,8 +5,8 @@ import { ConflictError, NotFoundError, ValidationError } from '@cleave/contracts
 import { Reservation, ReserveStock, StockLine } from '@cleave/contracts/catalog/catalog.contract';
 import { Product } from './product.entity';
 import { StockReservation } from './stock-reservation.entity';
-import { WriteQueue } from './write-queue';
-import { isUniqueViolation } from './unique-violation';
+import { WriteQueue } from '@cleave/platform/database/write-queue';
+import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
 
 @Injectable()
 export class StockService {

@@ -6,7 +6,7 @@ import { NotificationView } from '@cleave/contracts/notifications/notifications.
 import { OrderPlaced } from '@cleave/contracts/orders/orders.contract';
 import { Notification } from './notification.entity';
 import { formatMoney } from './money';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
 
 /** A user's feed is read whole; this keeps one response bounded. */
 const MAX_LISTED = 100;

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from
 import { Credentials, RegisterUser, Role, UserView } from '@cleave/contracts/users/users.contract';
 import { User } from './user.entity';
 import { hashPassword, verifyPassword } from './password-hasher';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MIN_PASSWORD = 8;

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSourceOptions, MixedList } from 'typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
+import { WriteQueue } from './write-queue';
 import { PLATFORM_SETTINGS, PlatformSettings } from '../config/platform.settings';
 
 export interface ModuleDatabase {
@@ -21,6 +22,11 @@ export interface ModuleDatabase {
 export class DatabaseModule {
   static forModule(database: ModuleDatabase): DynamicModule {
     const features = TypeOrmModule.forFeature(database.entities as Function[], database.module);
+    const writeQueue = {
+      provide: WriteQueue,
+      useFactory: (dataSource: DataSource) => new WriteQueue(dataSource),
+      inject: [getDataSourceToken(database.module)],
+    };
     return {
       module: DatabaseModule,
       imports: [
@@ -31,7 +37,8 @@ export class DatabaseModule {
         }),
         features,
       ],
-      exports: [features],
+      providers: [writeQueue],
+      exports: [features, writeQueue],
     };
   }
 }

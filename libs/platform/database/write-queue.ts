@@ -1,19 +1,17 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 /**
  * TypeORM drives a SQLite database through one shared connection: a write issued while a
  * transaction is open silently joins it (and is rolled back with it), and a second
- * transaction nests as a savepoint of the first. So on SQLite every catalog write waits its
- * turn; PostgreSQL gives each transaction its own connection and needs no queue.
+ * transaction nests as a savepoint of the first. So on SQLite a module's writes take turns;
+ * PostgreSQL gives each transaction its own connection and needs no queue.
+ * DatabaseModule.forModule provides one per module; inject `WriteQueue`.
  */
-@Injectable()
 export class WriteQueue {
   private readonly serial: boolean;
   private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(@InjectDataSource('catalog') dataSource: DataSource) {
+  constructor(dataSource: DataSource) {
     this.serial = dataSource.options.type === 'better-sqlite3' || dataSource.options.type === 'sqlite';
   }
 
