@@ -9,9 +9,10 @@ import { InProcessServer } from '@cleave/platform/bus/transports/in-process/in-p
 import { RedisServer } from '@cleave/platform/bus/transports/redis/redis.server';
 import { SettingsError } from '@cleave/platform/config/env';
 import { readPlatformSettings } from '@cleave/platform/config/platform.settings';
+import { ResilienceConfigError } from '@cleave/platform/resilience/resilience.config';
 import { MODULE_NAMES } from './domain-modules';
 import { ProcessModule } from './process.module';
-import { loadTopology } from './topology.loader';
+import { loadResilience, loadTopology } from './config.loader';
 
 export interface ProcessDefaults {
   /** Topology when CLEAVE_TOPOLOGY is unset. */
@@ -30,7 +31,7 @@ export async function bootstrapProcess(defaults: ProcessDefaults): Promise<void>
     if (existsSync('.env')) process.loadEnvFile('.env');
     await start(defaults);
   } catch (error) {
-    if (error instanceof TopologyError || error instanceof SettingsError) {
+    if (error instanceof TopologyError || error instanceof SettingsError || error instanceof ResilienceConfigError) {
       // A configuration mistake: the message says what to fix; a stack trace would only hide it.
       console.error(`Cleave cannot start: ${error.message}`);
     } else {
@@ -54,6 +55,7 @@ async function start(defaults: ProcessDefaults): Promise<void> {
     instanceId: `${processName}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     redisUrl: settings.redisUrl,
     redisPrefix: settings.redisPrefix,
+    resilience: loadResilience(MODULE_NAMES),
     ...settings.bus,
   };
 

@@ -4,6 +4,7 @@ import { AnyContract } from '@cleave/contracts/kernel/contract';
 /** A client class made with `clientFor(contract)`, whatever its contract. */
 type ClientToken = (abstract new () => unknown) & { readonly contract: AnyContract };
 import { BUS_OPTIONS, BusOptions } from './bus.options';
+import { TargetPolicies } from '../resilience/target-policies';
 import { BusMetrics } from './bus.metrics';
 import { ServiceBus } from './service-bus';
 import { InProcessClient } from './transports/in-process/in-process.client';
@@ -21,7 +22,15 @@ export class BusModule {
    */
   static forRoot(options: BusOptions): DynamicModule {
     const redis: Provider[] = options.topology.isSingleProcess ? [] : [RedisConnections, RedisServer, RedisClient];
-    const providers: Provider[] = [{ provide: BUS_OPTIONS, useValue: options }, BusMetrics, InProcessServer, InProcessClient, ServiceBus, ...redis];
+    const providers: Provider[] = [
+      { provide: BUS_OPTIONS, useValue: options },
+      { provide: TargetPolicies, useValue: new TargetPolicies(options.resilience) },
+      BusMetrics,
+      InProcessServer,
+      InProcessClient,
+      ServiceBus,
+      ...redis,
+    ];
     return { module: BusModule, providers, exports: providers };
   }
 

@@ -1,3 +1,4 @@
+import { ResilienceConfig } from '../resilience/resilience.config';
 import { Topology } from './topology';
 
 /** Everything the bus needs to know about this process, validated once at start. */
@@ -10,8 +11,10 @@ export interface BusOptions {
   redisUrl: string;
   /** Prefix of every Redis key and channel the bus uses. */
   redisPrefix: string;
-  /** Deadline of a call when the caller gives none. */
+  /** Deadline of a call when neither the caller nor the resilience config gives one. */
   requestTimeoutMs: number;
+  /** Timeouts, retries, breakers and bulkheads per target (config/resilience.json). */
+  resilience: ResilienceConfig;
   /** Most handlers one instance runs at once; the rest wait in the queue (backpressure). */
   maxInFlight: number;
   /** Most messages taken from Redis in one read. */

@@ -12,6 +12,7 @@ import { BusModule } from './bus.module';
 import { BusOptions } from './bus.options';
 import { ServiceBus } from './service-bus';
 import { Topology } from './topology';
+import { DEFAULT_RESILIENCE } from '../resilience/resilience.config';
 import { InProcessServer } from './transports/in-process/in-process.server';
 import { RedisServer } from './transports/redis/redis.server';
 
@@ -102,6 +103,7 @@ function options(topology: Topology, processName: string, redisUrl: string, pref
     eventClaimIdleMs: 100,
     eventClaimIntervalMs: 20,
     eventMaxDeliveries: 3,
+    resilience: DEFAULT_RESILIENCE,
     ...overrides,
   };
 }

@@ -1,19 +1,24 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AnyContract, ClientOf, EventName, PayloadOf, requestPattern } from '@cleave/contracts/kernel/contract';
+import { TargetPolicies } from '../resilience/target-policies';
 import { BusClientProxy } from './bus.client-proxy';
+import { currentCall } from './call-context';
 import { BUS_OPTIONS, BusOptions } from './bus.options';
 import { InProcessClient } from './transports/in-process/in-process.client';
 import { RedisClient } from './transports/redis/redis.client';
 
 /**
  * The one door to other modules. Routing follows the topology: a module hosted by this
- * process is called in-process, any other over Redis; the calling code is the same.
+ * process is called in-process, any other over Redis; the calling code is the same. Every
+ * call runs under its target's resilience policy (deadline, retry when idempotent, circuit
+ * breaker, bulkhead), so domain code never handles any of that.
  */
 @Injectable()
 export class ServiceBus {
   constructor(
     @Inject(BUS_OPTIONS) private readonly options: BusOptions,
     private readonly local: InProcessClient,
+    private readonly policies: TargetPolicies,
     @Optional() private readonly remote?: RedisClient,
   ) {}
 
@@ -22,9 +27,17 @@ export class ServiceBus {
     const module = contract.module;
     const transport = this.transportFor(module);
     const client: Record<string, unknown> = {};
-    for (const name of Object.keys(contract.requests)) {
+    for (const [name, spec] of Object.entries(contract.requests)) {
       const pattern = requestPattern(contract, name);
-      client[name] = (request: unknown, options?: { timeoutMs?: number }) => transport.request(module, pattern, request, options?.timeoutMs);
+      const policy = this.policies.forCall(module, name, spec.idempotent);
+      const defaultTimeout = policy.timeoutMs ?? this.options.requestTimeoutMs;
+      client[name] = (request: unknown, options?: { timeoutMs?: number }) => {
+        // One budget for the whole call, retries included, never beyond the caller's own deadline.
+        let budget = options?.timeoutMs ?? defaultTimeout;
+        const inherited = currentCall()?.deadline;
+        if (inherited !== undefined) budget = Math.min(budget, inherited - Date.now());
+        return policy.execute((left) => transport.request(module, pattern, request, left), budget);
+      };
     }
     return Object.freeze(client) as ClientOf<C>;
   }
