@@ -74,6 +74,8 @@ function pipeLines(stream, prefix) {
     buffered = lines.pop();
     for (const line of lines) process.stdout.write(prefix + line + '\n');
   });
+  // A crash message often has no trailing newline: print what is left when the stream ends.
+  stream.on('end', () => buffered && process.stdout.write(prefix + buffered + '\n'));
 }
 
 async function checkRedis() {

@@ -11,6 +11,7 @@ import { AuthService } from './auth/auth.service';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RolesGuard } from './auth/roles.guard';
 import { TokenService } from './auth/token.service';
+import { PLATFORM_SETTINGS, PlatformSettings } from '@cleave/platform/config/platform.settings';
 import { GATEWAY_SETTINGS, gatewaySettingsFromProcess } from './gateway.settings';
 import { CleaveErrorFilter } from './http/cleave-error.filter';
 import { NotificationsController } from './notifications/notifications.controller';
@@ -27,7 +28,11 @@ import { UsersController } from './users/users.controller';
   ],
   controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController],
   providers: [
-    { provide: GATEWAY_SETTINGS, useFactory: gatewaySettingsFromProcess },
+    {
+      provide: GATEWAY_SETTINGS,
+      useFactory: (platform: PlatformSettings) => gatewaySettingsFromProcess(platform.host),
+      inject: [PLATFORM_SETTINGS],
+    },
     TokenService,
     AuthService,
     JwtAuthGuard,

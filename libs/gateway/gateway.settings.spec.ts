@@ -20,3 +20,11 @@ describe('gateway settings', () => {
     expect(() => readGatewaySettings({ JWT_EXPIRES_IN: '0' })).toThrow(/JWT_EXPIRES_IN/);
   });
 });
+
+describe('the development JWT secret', () => {
+  it('is refused when the gateway listens beyond loopback', () => {
+    expect(() => readGatewaySettings({}, '0.0.0.0')).toThrow(/JWT_SECRET is required when the gateway listens on 0.0.0.0/);
+    expect(readGatewaySettings({}, '127.0.0.1').usesDevelopmentSecret).toBe(true);
+    expect(readGatewaySettings({ JWT_SECRET: 's3cret' }, '0.0.0.0')).toMatchObject({ jwtSecret: 's3cret', usesDevelopmentSecret: false });
+  });
+});

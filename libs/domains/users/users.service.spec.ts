@@ -89,6 +89,14 @@ describe('UsersService', () => {
       expect(await dataSource.getRepository(User).count()).toBe(0);
       expect(() => readUsersSettings({ ADMIN_EMAIL: 'root@example.com' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD must be set together/);
       expect(() => readUsersSettings({ ADMIN_PASSWORD: 'admin-password' })).toThrow(/only ADMIN_PASSWORD is set/);
+      expect(() => readUsersSettings({ ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'short' })).toThrow(/at least 8 characters/);
+    });
+
+    it('says whether it created, found or refused the administrator', async () => {
+      expect(await service.ensureAdmin('root@example.com', 'admin-password')).toBe('created');
+      expect(await service.ensureAdmin('ROOT@example.com', 'admin-password')).toBe('exists');
+      await service.register({ email: 'taken@example.com', password: 'customer-password' });
+      expect(await service.ensureAdmin('taken@example.com', 'admin-password')).toBe('taken-by-customer');
     });
   });
 });

@@ -39,17 +39,20 @@ export class UsersService {
   }
 
   /** Creates the administrator unless the email exists already; true when it was created. */
-  async ensureAdmin(email: string, password: string): Promise<boolean> {
-    if (await this.users.existsBy({ email: normalizeEmail(email) })) return false;
+  /** Creates the administrator unless the email is taken; says what it found. */
+  async ensureAdmin(email: string, password: string): Promise<'created' | 'exists' | 'taken-by-customer'> {
+    const existing = await this.users.findOneBy({ email: normalizeEmail(email) });
+    if (existing) return existing.role === 'admin' ? 'exists' : 'taken-by-customer';
     try {
       await this.create({ email, password }, 'admin');
-      return true;
+      return 'created';
     } catch (error) {
       // Another instance seeded it first.
-      if (error instanceof ConflictError) return false;
+      if (error instanceof ConflictError) return 'exists';
       throw error;
     }
   }
+
 
   private async create({ email, password }: RegisterUser, role: Role): Promise<User> {
     if (typeof email !== 'string' || !EMAIL.test(email.trim()) || email.trim().length > 320) {

@@ -14,5 +14,6 @@ export function readUsersSettings(env: Env): UsersSettings {
   if (!email || !password) {
     throw new SettingsError(`ADMIN_EMAIL and ADMIN_PASSWORD must be set together (only ${email ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'} is set)`);
   }
+  if (password.length < 8) throw new SettingsError('ADMIN_PASSWORD must be at least 8 characters long');
   return { admin: { email, password } };
 }

@@ -22,6 +22,7 @@ const echoContract = defineContract('echo', {
     fail: request<{ message: string }, never>(),
     slow: request<{ ms: number }, { deadline?: number }>(),
     relay: request<{ ms: number }, { inner?: number; outer?: number }>(),
+    notJson: request<Record<string, never>, { n: number }>(),
   },
   events: { 'echo.happened': event<{ n: number }>() },
 });
@@ -48,6 +49,11 @@ class EchoHandlers {
   async onSlow(req: { ms: number }, @Ctx() ctx: BusContext) {
     await new Promise((resolve) => setTimeout(resolve, req.ms));
     return { deadline: ctx.envelope.deadline };
+  }
+
+  @Handles(echoContract, 'notJson')
+  onNotJson() {
+    return { n: 1n as unknown as number };
   }
 
   @Handles(echoContract, 'relay')
@@ -156,6 +162,11 @@ describe('ServiceBus in one process', () => {
     expect(error.message).toMatch(/echo did not answer echo\.slow/);
   });
 
+  it('fails a call whose answer is not JSON, instead of hanging', async () => {
+    const error = await caller.echo.notJson({}).catch((e) => e);
+    expect(error).toMatchObject({ status: 500, message: expect.stringMatching(/could not be serialised/) });
+  });
+
   it('delivers an event to every subscribing module', async () => {
     received.audit = [];
     received.mirror = [];
@@ -205,6 +216,36 @@ describe('ServiceBus across two processes over Redis', () => {
     const res = await caller.echo.relay({ ms: 1 }, { timeoutMs: 800 });
     expect(res.outer).toBeLessThanOrEqual(before + 800 + 5);
     expect(res.inner).toBe(res.outer);
+  });
+
+  it('fails a call whose answer is not JSON, and survives a malformed reply', async () => {
+    const error = await caller.echo.notJson({}).catch((e) => e);
+    expect(error).toMatchObject({ status: 500, message: expect.stringMatching(/could not be serialised/) });
+    const replyChannels = (await redis.pubsub('CHANNELS', `${prefix}:reply:*`)) as string[];
+    for (const channel of replyChannels) await redis.publish(channel, 'not json at all');
+    expect(await caller.echo.echo({ text: 'still here' })).toMatchObject({ text: 'still here' });
+  });
+
+  it('finds its consumer groups again when the stream disappears', async () => {
+    await redis.del(`${prefix}:evt:echo.happened`);
+    received.audit = [];
+    received.mirror = [];
+    await caller.bus.publish(echoContract, 'echo.happened', { n: 42 });
+    await until(() => received.audit.length === 1 && received.mirror.length === 1);
+  });
+
+  it('answers the requests it holds before it stops', async () => {
+    const second = await startApp(options(topology, 'a', redisUrl, prefix), [EchoModule]);
+    await echoApp.close();
+    try {
+      const slow = caller.echo.slow({ ms: 300 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const closing = second.close();
+      await expect(slow).resolves.toMatchObject({ deadline: expect.any(Number) });
+      await closing;
+    } finally {
+      echoApp = await startApp(options(topology, 'a', redisUrl, prefix), [EchoModule]);
+    }
   });
 
   it('ends in a 503 within the deadline when nobody serves the module', async () => {

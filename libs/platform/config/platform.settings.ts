@@ -8,6 +8,7 @@ export interface PlatformSettings {
   processName?: string;
   /** HTTP port; 0 picks a free one. */
   port: number;
+  /** Loopback by default outside production: a development setup is not on the network. */
   host: string;
   redisUrl: string;
   redisPrefix: string;
@@ -40,7 +41,7 @@ export function readPlatformSettings(env: Env, defaults: { topology: string; pro
     topologyName: readString(env, 'CLEAVE_TOPOLOGY', defaults.topology),
     processName,
     port: readInt(env, 'PORT', 3000, 0, 65535),
-    host: readString(env, 'HOST', '0.0.0.0'),
+    host: readString(env, 'HOST', env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     redisUrl: readString(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
     redisPrefix: readString(env, 'CLEAVE_REDIS_PREFIX', 'cleave'),
     dataDir: readString(env, 'CLEAVE_DATA_DIR', 'data'),

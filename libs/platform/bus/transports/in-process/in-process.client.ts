@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CleaveError } from '@cleave/contracts/kernel/errors';
+import { CleaveError, InternalError } from '@cleave/contracts/kernel/errors';
 import { BusClientProxy } from '../../bus.client-proxy';
 import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
@@ -25,7 +25,13 @@ export class InProcessClient extends BusClientProxy {
   }
 
   request(module: string, pattern: string, data: unknown, timeoutMs?: number): Promise<unknown> {
-    const envelope = this.requestEnvelope(pattern, jsonCopy(data), timeoutMs);
+    let copy: unknown;
+    try {
+      copy = jsonCopy(data);
+    } catch (error) {
+      return Promise.reject(new InternalError(`The request ${pattern} could not be serialised: ${(error as Error).message}`));
+    }
+    const envelope = this.requestEnvelope(pattern, copy, timeoutMs);
     const started = Date.now();
     const startedHr = performance.now();
     return new Promise((resolve, reject) => {
@@ -37,8 +43,13 @@ export class InProcessClient extends BusClientProxy {
       this.server.handleRequest(envelope).then(
         (result) => {
           clearTimeout(timer);
-          this.record(pattern, 'ok', startedHr);
-          resolve(jsonCopy(result));
+          try {
+            resolve(jsonCopy(result));
+            this.record(pattern, 'ok', startedHr);
+          } catch (error) {
+            this.record(pattern, 'error', startedHr);
+            reject(new InternalError(`The answer to ${pattern} could not be serialised: ${(error as Error).message}`));
+          }
         },
         (error) => {
           clearTimeout(timer);
@@ -51,12 +62,15 @@ export class InProcessClient extends BusClientProxy {
 
   /**
    * Hands the event to each local subscriber after the current call returns, retrying a
-   * failing handler with backoff. Durable across a crash only once it goes through the outbox.
+   * failing handler with backoff. Held in memory: a crash or restart of the process loses
+   * events not yet handled (a transactional outbox is what makes them durable).
    */
   async emitEvent(event: string, data: unknown): Promise<void> {
     const envelope = this.eventEnvelope(event, data);
+    // Serialised here, once, so a payload that is not JSON fails the publisher, not a timer.
+    const json = data === undefined ? undefined : JSON.stringify(data);
     for (const subscriber of this.server.subscribersOf(event)) {
-      setImmediate(() => void this.deliver(subscriber, { ...envelope, data: jsonCopy(data) }, 1));
+      setImmediate(() => void this.deliver(subscriber, { ...envelope, data: json === undefined ? undefined : JSON.parse(json) }, 1));
     }
   }
 

@@ -24,15 +24,23 @@ const TRIM_EVERY_MS = 60_000;
  * - Poison events: an entry delivered `eventMaxDeliveries` times goes to a dead-letter
  *   stream and is acknowledged.
  * - Retention: a stream is trimmed only below the oldest entry some existing group has not
- *   read or not acknowledged (XTRIM MINID), never below what a group still needs.
- * Within a batch, events are handled concurrently: no ordering is promised.
+ *   read or not acknowledged (XTRIM MINID), never below what a group still needs. A module
+ *   subscribing for the first time gets what is still retained, not more.
+ * - Backpressure: at most `maxInFlight` events are handled at once per instance; one slow
+ *   handler holds one slot, not the whole reader.
+ * Events are handled concurrently: no ordering is promised.
  */
 export class RedisEventConsumer {
   private readonly logger: Logger;
   private readonly streams: string[];
   private running = false;
+  /** Entries being handled here, keyed by stream and id (ids are unique per stream only). */
   private readonly inProgress = new Set<string>();
+  private wakeReader?: () => void;
+  private whenIdle?: () => void;
   private claimTimer?: NodeJS.Timeout;
+  /** Where each stream's next look at the pending list starts. */
+  private readonly claimCursors = new Map<string, string>();
   private loop?: Promise<void>;
   private lastTrim = Date.now();
 
@@ -49,6 +57,15 @@ export class RedisEventConsumer {
   }
 
   async start(): Promise<void> {
+    await this.ensureGroups();
+    this.running = true;
+    this.loop = this.read();
+    this.claimTimer = setInterval(() => void this.claimAbandoned(), this.options.eventClaimIntervalMs);
+    this.claimTimer.unref();
+  }
+
+  /** Creates the module's group on each stream, if missing (a Redis that lost its data, say). */
+  private async ensureGroups(): Promise<void> {
     for (const stream of this.streams) {
       try {
         // From the stream's start: events published before this module's first start still reach it.
@@ -57,48 +74,53 @@ export class RedisEventConsumer {
         if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
       }
     }
-    this.running = true;
-    this.loop = this.read();
-    this.claimTimer = setInterval(() => void this.claimAbandoned(), this.options.eventClaimIntervalMs);
-    this.claimTimer.unref();
   }
 
   stop(): void {
     this.running = false;
     clearInterval(this.claimTimer);
+    this.wakeReader?.();
   }
 
+  /** Resolves once the reader has stopped and every event it took is handled. */
   async drained(): Promise<void> {
     await this.loop?.catch(() => undefined);
+    if (this.inProgress.size) await new Promise<void>((resolve) => (this.whenIdle = resolve));
   }
 
   private async read(): Promise<void> {
     let failures = 0;
     while (this.running) {
+      const free = this.options.maxInFlight - this.inProgress.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (this.wakeReader = resolve));
+        continue;
+      }
       let batches: [string, StreamEntry[]][] | null;
       try {
         batches = (await this.reader.xreadgroup(
           'GROUP', this.group, this.options.instanceId,
-          'COUNT', this.options.batchSize,
-          'BLOCK', 1000,
+          'COUNT', Math.min(this.options.batchSize, free),
+          // A short block: on shutdown the loop notices within it, and nothing read is cut off.
+          'BLOCK', 500,
           'STREAMS', ...this.streams, ...this.streams.map(() => '>'),
         )) as [string, StreamEntry[]][] | null;
         failures = 0;
       } catch (error) {
         if (!this.running) return;
-        if (String((error as Error).message).includes('NOGROUP')) await this.start().catch(() => undefined);
+        if (String((error as Error).message).includes('NOGROUP')) await this.ensureGroups().catch(() => undefined);
         this.logger.error(`Reading events failed: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures++, 2000)));
         continue;
       }
-      if (!batches) continue;
-      await Promise.all(batches.flatMap(([stream, entries]) => entries.map((entry) => this.process(stream, entry))));
+      if (batches) for (const [stream, entries] of batches) for (const entry of entries) void this.process(stream, entry);
     }
   }
 
   private async process(stream: string, [id, fields]: StreamEntry): Promise<void> {
-    if (this.inProgress.has(id)) return;
-    this.inProgress.add(id);
+    const key = `${stream}\u0000${id}`;
+    if (this.inProgress.has(key)) return;
+    this.inProgress.add(key);
     try {
       const envelope = JSON.parse(fieldValue(fields, 'm')) as Envelope;
       await this.server.deliverEvent(this.group, envelope);
@@ -107,7 +129,11 @@ export class RedisEventConsumer {
       // Left pending: claimed again after eventClaimIdleMs, dead-lettered after too many tries.
       this.logger.warn(`${this.group} failed ${stream} entry ${id}: ${CleaveError.fromJSON(error).message}`);
     } finally {
-      this.inProgress.delete(id);
+      this.inProgress.delete(key);
+      const wake = this.wakeReader;
+      this.wakeReader = undefined;
+      wake?.();
+      if (this.inProgress.size === 0) this.whenIdle?.();
     }
   }
 
@@ -117,8 +143,11 @@ export class RedisEventConsumer {
     try {
       for (const stream of this.streams) {
         const idle = this.options.eventClaimIdleMs;
-        const pending = (await this.redis.command.xpending(stream, this.group, 'IDLE', idle, '-', '+', this.options.batchSize)) as [string, string, number, number][];
-        const candidates = pending.filter(([id]) => !this.inProgress.has(id));
+        // Pages through the pending list, so entries held here for long cannot hide later ones.
+        const start = this.claimCursors.get(stream) ?? '-';
+        const pending = (await this.redis.command.xpending(stream, this.group, 'IDLE', idle, start, '+', this.options.batchSize)) as [string, string, number, number][];
+        this.claimCursors.set(stream, pending.length < this.options.batchSize ? '-' : `(${pending[pending.length - 1][0]}`);
+        const candidates = pending.filter(([id]) => !this.inProgress.has(`${stream}\u0000${id}`));
         if (!candidates.length) continue;
         const poisoned = new Set(candidates.filter(([, , , deliveries]) => deliveries >= this.options.eventMaxDeliveries).map(([id]) => id));
         const claimed = (await this.redis.command.xclaim(stream, this.group, this.options.instanceId, idle, ...candidates.map(([id]) => id))) as StreamEntry[];

@@ -1,5 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { CleaveError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { CleaveError, InternalError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
+import { currentCall } from '../../call-context';
 import { BusClientProxy } from '../../bus.client-proxy';
 import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
@@ -20,10 +21,11 @@ interface Pending {
  * event's stream. Every request has a deadline and ends in an answer or a 503, never a hang.
  */
 @Injectable()
-export class RedisClient extends BusClientProxy implements OnModuleInit {
+export class RedisClient extends BusClientProxy implements OnModuleInit, OnApplicationShutdown {
   protected readonly transport = 'redis' as const;
   private readonly pending = new Map<string, Pending>();
   private readonly replyChannel: string;
+  private readonly logger = new Logger('RedisBus');
 
   constructor(
     @Inject(BUS_OPTIONS) options: BusOptions,
@@ -42,6 +44,12 @@ export class RedisClient extends BusClientProxy implements OnModuleInit {
 
   request(module: string, pattern: string, data: unknown, timeoutMs?: number): Promise<unknown> {
     const envelope = this.requestEnvelope(pattern, data, timeoutMs, this.replyChannel);
+    let message: string;
+    try {
+      message = JSON.stringify(envelope);
+    } catch (error) {
+      return Promise.reject(new InternalError(`The request ${pattern} could not be serialised: ${(error as Error).message}`));
+    }
     const started = Date.now();
     const startedHr = performance.now();
     return new Promise((resolve, reject) => {
@@ -52,7 +60,7 @@ export class RedisClient extends BusClientProxy implements OnModuleInit {
         reject(this.timeoutError(module, pattern, envelope, started));
       }, remaining > 0 ? remaining : 0);
       this.pending.set(envelope.id, { resolve, reject, timer, pattern, startedHr });
-      this.redis.command.lpush(this.redis.keys.requests(module), JSON.stringify(envelope)).catch((error: Error) => {
+      this.redis.command.lpush(this.redis.keys.requests(module), message).catch((error: Error) => {
         if (!this.pending.delete(envelope.id)) return;
         clearTimeout(timer);
         this.record(pattern, 'error', startedHr);
@@ -61,17 +69,37 @@ export class RedisClient extends BusClientProxy implements OnModuleInit {
     });
   }
 
+  /**
+   * Appends the event to its stream. Bounded like a request (by the caller's deadline, else
+   * the bus timeout): while Redis is away, ioredis would otherwise queue the command for as
+   * long as it keeps reconnecting.
+   */
   async emitEvent(event: string, data: unknown): Promise<void> {
-    const envelope = this.eventEnvelope(event, data);
+    const message = JSON.stringify(this.eventEnvelope(event, data));
+    const inherited = currentCall()?.deadline;
+    const budget = Math.max(0, Math.min(this.options.requestTimeoutMs, inherited === undefined ? Infinity : inherited - Date.now()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ServiceUnavailableError(`Cannot publish ${event}: Redis did not take it within ${budget} ms`)), budget);
+    });
     try {
-      await this.redis.command.xadd(this.redis.keys.events(event), '*', 'm', JSON.stringify(envelope));
+      await Promise.race([this.redis.command.xadd(this.redis.keys.events(event), '*', 'm', message), timeout]);
     } catch (error) {
+      if (error instanceof CleaveError) throw error;
       throw new ServiceUnavailableError(`Cannot publish ${event}: Redis refused it (${(error as Error).message})`);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   private onReply(message: string): void {
-    const reply = JSON.parse(message) as Reply;
+    let reply: Reply;
+    try {
+      reply = JSON.parse(message) as Reply;
+    } catch {
+      this.logger.error(`Ignored a malformed reply: ${message.slice(0, 200)}`);
+      return;
+    }
     const pending = this.pending.get(reply.id);
     if (!pending) return; // answered after its deadline: the caller has had its 503 already
     this.pending.delete(reply.id);
@@ -83,6 +111,11 @@ export class RedisClient extends BusClientProxy implements OnModuleInit {
       this.record(pending.pattern, 'ok', pending.startedHr);
       pending.resolve(reply.data);
     }
+  }
+
+  /** After the servers have drained: whatever still waits gets its answer now, not at its deadline. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
   }
 
   override async close(): Promise<void> {

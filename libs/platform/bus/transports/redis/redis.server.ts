@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { BusServer } from '../../bus.server';
 import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
+import { InternalError } from '@cleave/contracts/kernel/errors';
 import { Envelope, Reply } from '../../envelope';
 import { parseFaultDelays } from '../../faults';
 import { RedisConnections } from './redis.connections';
@@ -15,6 +16,9 @@ import { RedisEventConsumer } from './redis-event.consumer';
  * Redis rather than in this process's memory. Events: one consumer group per subscribing
  * module (see RedisEventConsumer).
  */
+/** Longest a reader blocks before it looks again (and notices a shutdown). */
+const BLOCK_SECONDS = 0.5;
+
 @Injectable()
 export class RedisServer extends BusServer {
   protected readonly transport = 'redis' as const;
@@ -22,6 +26,8 @@ export class RedisServer extends BusServer {
   private running = false;
   private inFlight = 0;
   private wakeReader?: () => void;
+  private whenIdle?: () => void;
+  private requestLoop?: Promise<void>;
   private readers: Redis[] = [];
   private consumers: RedisEventConsumer[] = [];
 
@@ -39,7 +45,7 @@ export class RedisServer extends BusServer {
       const hosted = this.options.topology.process(this.options.processName).modules;
       const patterns = this.requestPatterns();
       const queues = hosted.filter((m) => patterns.some((p) => p.startsWith(`${m}.`))).map((m) => this.redis.keys.requests(m));
-      if (queues.length) void this.consumeRequests(queues);
+      if (queues.length) this.requestLoop = this.consumeRequests(queues);
 
       const bySubscriber = new Map<string, string[]>();
       for (const { subscriber, event } of this.subscriptions()) bySubscriber.set(subscriber, [...(bySubscriber.get(subscriber) ?? []), event]);
@@ -70,7 +76,8 @@ export class RedisServer extends BusServer {
       const count = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight);
       let popped: [string, string[]] | null;
       try {
-        popped = (await reader.blmpop(1, keys.length, ...keys, 'RIGHT', 'COUNT', count)) as [string, string[]] | null;
+        // A short block: on shutdown the loop notices within it, and nothing popped is cut off.
+        popped = (await reader.blmpop(BLOCK_SECONDS, keys.length, ...keys, 'RIGHT', 'COUNT', count)) as [string, string[]] | null;
         failures = 0;
       } catch (error) {
         if (!this.running) break;
@@ -106,12 +113,20 @@ export class RedisServer extends BusServer {
         const wake = this.wakeReader;
         this.wakeReader = undefined;
         wake?.();
+        if (this.inFlight === 0) this.whenIdle?.();
       });
   }
 
   private reply(envelope: Envelope, reply: Reply): void {
     if (!envelope.replyTo) return;
-    this.redis.command.publish(envelope.replyTo, JSON.stringify(reply)).catch((error: Error) => {
+    let message: string;
+    try {
+      message = JSON.stringify(reply);
+    } catch (error) {
+      this.log.error(`The answer to ${envelope.pattern} ${envelope.id} is not JSON: ${(error as Error).message}`);
+      message = JSON.stringify({ id: envelope.id, error: new InternalError(`The answer to ${envelope.pattern} could not be serialised`).toJSON() });
+    }
+    this.redis.command.publish(envelope.replyTo, message).catch((error: Error) => {
       this.log.error(`Could not answer ${envelope.pattern} ${envelope.id}: ${error.message}`);
     });
   }
@@ -122,12 +137,24 @@ export class RedisServer extends BusServer {
     return reader;
   }
 
+  /**
+   * A graceful stop: take no more work, let the readers' short blocks end (so nothing
+   * already popped is cut off), let what was taken finish and answer, all before Nest closes
+   * the Redis and database connections. Bounded by the request timeout.
+   */
   async close(): Promise<void> {
     this.running = false;
     this.wakeReader?.();
     for (const consumer of this.consumers) consumer.stop();
-    // A blocked read only ends when its connection does.
+    const drained = Promise.all([
+      this.requestLoop,
+      this.inFlight === 0 ? undefined : new Promise<void>((resolve) => (this.whenIdle = resolve)),
+      ...this.consumers.map((c) => c.drained()),
+    ]);
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.options.requestTimeoutMs + 1000)));
+    if ((await Promise.race([drained, limit])) === 'timeout') this.log.warn(`Stopped with ${this.inFlight} requests still running`);
+    clearTimeout(timer);
     for (const reader of this.readers) reader.disconnect();
-    await Promise.all(this.consumers.map((c) => c.drained()));
   }
 }
