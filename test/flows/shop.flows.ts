@@ -151,6 +151,17 @@ export function shopFlows(system: () => CleaveSystem): void {
       expect((await request(url).get(`/products/${b.id}`)).body.stock).toBe(1);
     });
 
+    it('never sells more than the stock when customers race for the last units', async () => {
+      const shoppers = await Promise.all(Array.from({ length: 8 }, () => registerAndLogin(url, 'racer')));
+      const product = await createProduct(url, admin, { stock: 3 });
+      const results = await Promise.all(
+        shoppers.map((s) => request(url).post('/orders').set('Authorization', `Bearer ${s.token}`).send({ items: [{ productId: product.id, quantity: 1 }] })),
+      );
+      const statuses = results.map((r) => r.status).sort();
+      expect(statuses).toEqual([201, 201, 201, 409, 409, 409, 409, 409]);
+      expect((await request(url).get(`/products/${product.id}`)).body.stock).toBe(0);
+    });
+
     it('answers 404 for an unknown product and 400 for a malformed order', async () => {
       const shopper = await registerAndLogin(url);
       const auth = { Authorization: `Bearer ${shopper.token}` };

@@ -40,3 +40,40 @@ export async function ensureRedis(): Promise<{ url: string; pid?: number }> {
   child.kill('SIGKILL');
   throw new Error(`Started redis-server on port ${port} but it never answered PING`);
 }
+
+/** A redis-server of a test's own, which the test may kill and start again on the same port. */
+export interface PrivateRedis {
+  url: string;
+  restart(): Promise<void>;
+  stop(): void;
+}
+
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  if (spawnSync('redis-server', ['--version']).error) {
+    throw new Error('This test needs its own redis-server: install it (Debian: apt-get install -y redis-server)');
+  }
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ReturnType<typeof spawn>;
+  const launch = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    for (let i = 0; i < 200; i++) {
+      if (await redisAnswers(url)) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`redis-server on port ${port} never answered`);
+  };
+  await launch();
+  return {
+    url,
+    async restart() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      await launch();
+    },
+    stop() {
+      child.kill('SIGKILL');
+    },
+  };
+}

@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { clientFor, defineContract, event, request } from '@cleave/contracts/kernel/contract';
 import { ConflictError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
-import { ensureRedis } from '../../../test/support/redis';
+import { ensureRedis, startPrivateRedis } from '../../../test/support/redis';
 import { BusContext } from './bus.context';
 import { Handles, OnEvent } from './bus.decorators';
 import { BusModule } from './bus.module';
@@ -288,4 +288,35 @@ describe('ServiceBus across two processes over Redis', () => {
     const pending = (await redis.xpending(`${prefix}:evt:echo.happened`, 'audit')) as [number];
     expect(pending[0]).toBe(0);
   });
+});
+
+describe('ServiceBus when Redis restarts', () => {
+  it('reconnects on its own: requests and events flow again, with the consumer groups recreated', async () => {
+    const server = await startPrivateRedis();
+    const topology = Topology.parse('two', { processes: { a: { modules: ['echo'] }, b: { gateway: true, modules: ['caller'] } } }, modules);
+    const echoApp = await startApp(options(topology, 'a', server.url, 'restart'), [EchoModule]);
+    const callerApp = await startApp(options(topology, 'b', server.url, 'restart'), [CallerModule]);
+    const caller = callerApp.get(Caller);
+    try {
+      expect(await caller.echo.echo({ text: 'before' })).toMatchObject({ text: 'before' });
+      await server.restart(); // no persistence: queues, streams and groups are gone
+
+      let answer: unknown;
+      for (let i = 0; i < 50 && !answer; i++) answer = await caller.echo.echo({ text: 'after' }, { timeoutMs: 500 }).catch(() => undefined);
+      expect(answer).toMatchObject({ text: 'after' });
+
+      received.audit = [];
+      received.mirror = [];
+      const deadline = Date.now() + 10_000;
+      while (!(received.audit.length && received.mirror.length) && Date.now() < deadline) {
+        await caller.bus.publish(echoContract, 'echo.happened', { n: 99 }).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(received.audit.length).toBeGreaterThan(0);
+      expect(received.mirror.length).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([echoApp.close(), callerApp.close()]);
+      server.stop();
+    }
+  }, 30_000);
 });
