@@ -1,5 +1,6 @@
 import { CleaveSystem } from './support/system';
 import { shopFlows } from './flows/shop.flows';
+import { healthFlows } from './flows/health.flows';
 
 describe('monolith: every module in one process, SQLite, no Redis', () => {
   let system: CleaveSystem;
@@ -13,4 +14,6 @@ describe('monolith: every module in one process, SQLite, no Redis', () => {
   });
 
   shopFlows(() => system);
+
+  describe('health, registry and metrics', () => healthFlows(() => system));
 });

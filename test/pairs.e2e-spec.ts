@@ -1,5 +1,6 @@
 import { CleaveSystem } from './support/system';
 import { shopFlows } from './flows/shop.flows';
+import { healthFlows } from './flows/health.flows';
 
 // config/topology/pairs.json: users beside the gateway, orders and notifications together,
 // catalog alone. Calls within a process stay local, the others cross Redis; same assertions.
@@ -15,4 +16,6 @@ describe('pairs: several modules per process, SQLite per module', () => {
   });
 
   shopFlows(() => system);
+
+  describe('health, registry and metrics', () => healthFlows(() => system));
 });

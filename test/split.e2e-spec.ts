@@ -1,8 +1,14 @@
 import request from 'supertest';
 import { CleaveSystem, eventually, metricValue } from './support/system';
 import { adminToken, createProduct, registerAndLogin, shopFlows } from './flows/shop.flows';
+import { healthFlows } from './flows/health.flows';
 
 const handledReads = { pattern: 'catalog.getProduct', transport: 'redis', outcome: 'ok' };
+
+interface ServiceView {
+  process: string;
+  instances: { instanceId: string; status: string }[];
+}
 
 describe('split: a process per module over Redis, PostgreSQL per module', () => {
   let system: CleaveSystem;
@@ -16,6 +22,52 @@ describe('split: a process per module over Redis, PostgreSQL per module', () => 
   });
 
   shopFlows(() => system);
+
+  describe('health, registry and metrics', () => {
+    healthFlows(() => system);
+
+    it('is degraded without a non-critical service, and drops a cleanly stopped instance at once', async () => {
+      const url = system.gatewayUrl;
+      await system.stopProcess('notifications');
+      const health = await request(url).get('/health').expect(200);
+      expect(health.body.status).toBe('degraded');
+      expect(health.body.services.notifications).toMatchObject({ status: 'down', critical: false, instances: 0, reason: 'no instance is running' });
+      await system.startInstance('notifications');
+      await eventually(async () => expect((await request(url).get('/health').expect(200)).body.status).toBe('healthy'));
+    });
+
+    it('forgets an instance killed with -9 within three heartbeats', async () => {
+      const extra = await system.startInstance('users');
+      const listed = async () => ((await request(system.gatewayUrl).get('/services')).body.services as ServiceView[]).find((s) => s.process === 'users')!.instances.map((i) => i.instanceId);
+      await eventually(async () => expect(await listed()).toContain(extra.instanceId));
+      await system.kill(extra, 'SIGKILL');
+      const started = Date.now();
+      await eventually(async () => expect(await listed()).not.toContain(extra.instanceId), 5000, 50);
+      expect(Date.now() - started).toBeLessThan(3 * 200 + 500);
+    });
+
+    it('turns not ready without a critical dependency, and ready again on its own', async () => {
+      const url = system.gatewayUrl;
+      const [orders] = system.instancesOf('orders');
+      await system.stopProcess('catalog');
+      const notReady = await request(orders.url).get('/health/ready').expect(503);
+      expect(notReady.body.error['module:catalog']).toMatchObject({ status: 'down', message: 'no catalog instance is running' });
+      await eventually(async () => {
+        const res = await request(url).get('/health').expect(503);
+        expect(res.body.status).toBe('down');
+        expect(res.body.services.catalog).toMatchObject({ status: 'down', critical: true });
+      });
+      await system.startInstance('catalog');
+      await eventually(async () => request(orders.url).get('/health/ready').expect(200));
+      await eventually(async () => expect((await request(url).get('/health').expect(200)).body.status).toBe('healthy'));
+    });
+
+    it('reports event consumer lag per subscribing module', async () => {
+      const [notifications] = system.instancesOf('notifications');
+      const text = (await request(notifications.url).get('/metrics').expect(200)).text;
+      expect(text).toMatch(/cleave_event_consumer_lag\{group="notifications",event="order.placed",state="undelivered"\} \d+/);
+    });
+  });
 
   describe('the bus across processes', () => {
     let url: string;

@@ -13,11 +13,14 @@ import { RolesGuard } from './auth/roles.guard';
 import { TokenService } from './auth/token.service';
 import { PLATFORM_SETTINGS, PlatformSettings } from '@cleave/platform/config/platform.settings';
 import { GATEWAY_SETTINGS, gatewaySettingsFromProcess } from './gateway.settings';
+import { SystemHealthController } from './health/system-health.controller';
+import { SystemHealthService } from './health/system-health.service';
 import { CleaveErrorFilter } from './http/cleave-error.filter';
 import { NotificationsController } from './notifications/notifications.controller';
 import { OrdersController } from './orders/orders.controller';
 import { ProductsController } from './products/products.controller';
 import { UsersController } from './users/users.controller';
+import { TracesController } from './traces/traces.controller';
 
 /** The only HTTP edge: validates, authenticates, and hands every request to a module over the bus. */
 @Module({
@@ -26,8 +29,9 @@ import { UsersController } from './users/users.controller';
     // The secret and lifetime come from GATEWAY_SETTINGS on each sign/verify (see TokenService).
     JwtModule.register({}),
   ],
-  controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController],
+  controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController, SystemHealthController, TracesController],
   providers: [
+    SystemHealthService,
     {
       provide: GATEWAY_SETTINGS,
       useFactory: (platform: PlatformSettings) => gatewaySettingsFromProcess(platform.host),

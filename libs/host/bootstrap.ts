@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BusOptions } from '@cleave/platform/bus/bus.options';
+import { Heartbeat } from '@cleave/platform/registry/heartbeat.service';
 import { TopologyError } from '@cleave/platform/bus/topology';
 import { InProcessServer } from '@cleave/platform/bus/transports/in-process/in-process.server';
 import { RedisServer } from '@cleave/platform/bus/transports/redis/redis.server';
 import { SettingsError } from '@cleave/platform/config/env';
+import { JsonLogger, readLoggingSettings } from '@cleave/platform/logging/json-logger';
 import { readPlatformSettings } from '@cleave/platform/config/platform.settings';
 import { ResilienceConfigError } from '@cleave/platform/resilience/resilience.config';
 import { MODULE_NAMES } from './domain-modules';
@@ -59,7 +60,9 @@ async function start(defaults: ProcessDefaults): Promise<void> {
     ...settings.bus,
   };
 
-  const app = await NestFactory.create(ProcessModule.forProcess({ ...settings, processName }, bus));
+  // One JSON logger for the process, Nest's own lines included (trace ids: see JsonLogger).
+  const logger = JsonLogger.forProcess({ process: processName, instance: bus.instanceId }, readLoggingSettings(process.env));
+  const app = await NestFactory.create(ProcessModule.forProcess({ ...settings, processName }, bus), { logger });
   app.enableShutdownHooks();
   app.connectMicroservice({ strategy: app.get(InProcessServer) });
   if (!topology.isSingleProcess) app.connectMicroservice({ strategy: app.get(RedisServer) });
@@ -67,6 +70,9 @@ async function start(defaults: ProcessDefaults): Promise<void> {
   await app.listen(settings.port, settings.host);
 
   const address = app.getHttpServer().address() as { port: number };
+  await app.get(Heartbeat).start(`http://${settings.host === '0.0.0.0' ? hostname() : settings.host}:${address.port}`);
   const hosted = [...(spec.gateway ? ['gateway'] : []), ...spec.modules].join(', ');
-  new Logger('Cleave').log(`${processName} ready: http://127.0.0.1:${address.port} (topology ${topology.name}, hosts ${hosted}, instance ${bus.instanceId})`);
+  logger.pino.info({ context: 'Cleave', url: `http://127.0.0.1:${address.port}`, topology: topology.name, hosts: hosted }, `${processName} ready`);
+  // Also as plain text: scripts and the e2e harness wait for this exact line.
+  console.log(`${processName} ready: http://127.0.0.1:${address.port} (topology ${topology.name}, hosts ${hosted}, instance ${bus.instanceId})`);
 }

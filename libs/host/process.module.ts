@@ -4,7 +4,8 @@ import { BusModule } from '@cleave/platform/bus/bus.module';
 import { BusOptions } from '@cleave/platform/bus/bus.options';
 import { SettingsModule } from '@cleave/platform/config/settings.module';
 import { PlatformSettings } from '@cleave/platform/config/platform.settings';
-import { OpsModule } from '@cleave/platform/health/ops.module';
+import { HealthModule } from '@cleave/platform/health/health.module';
+import { TracingModule } from '@cleave/platform/tracing/tracing.module';
 import { DOMAIN_MODULES } from './domain-modules';
 
 /** The root module of one process: the platform, the modules the topology assigns it, maybe the gateway. */
@@ -17,7 +18,8 @@ export class ProcessModule {
       imports: [
         SettingsModule.forRoot(settings),
         BusModule.forRoot(bus),
-        OpsModule,
+        TracingModule.forRoot(),
+        HealthModule,
         ...spec.modules.map((name) => DOMAIN_MODULES[name]),
         ...(spec.gateway ? [GatewayModule] : []),
       ],

@@ -62,6 +62,7 @@ export class CleaveSystem {
       CLEAVE_BUS_TIMEOUT_MS: '1500',
       CLEAVE_EVENTS_CLAIM_IDLE_MS: '1000',
       CLEAVE_EVENTS_CLAIM_INTERVAL_MS: '200',
+      CLEAVE_HEARTBEAT_MS: '200',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       JWT_SECRET: `test-secret-${runId}`,

@@ -61,16 +61,21 @@ export type RequestName<C extends AnyContract> = Extract<keyof C['requests'], st
 export type EventName<C extends AnyContract> = Extract<keyof C['events'], string>;
 
 /** Per-call overrides a caller may pass to a typed client method. */
-export interface CallOptions {
+export interface CallOptions<Res = unknown> {
   /** Give up after this many milliseconds (bounded by the caller's own remaining deadline). */
   timeoutMs?: number;
+  /**
+   * The answer to use when the target fails (no answer in time, unreachable, breaker open,
+   * bulkhead full). Never used for an answer of the target, such as a 404.
+   */
+  fallback?: (error: Error) => Res | Promise<Res>;
 }
 
 /** The typed client of a contract: one promise-returning method per request. */
 export type ClientOf<C extends AnyContract> = {
   readonly [K in RequestName<C>]: (
     request: RequestOf<C['requests'][K]>,
-    options?: CallOptions,
+    options?: CallOptions<ResponseOf<C['requests'][K]>>,
   ) => Promise<ResponseOf<C['requests'][K]>>;
 };
 

@@ -1,6 +1,8 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { CleaveError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { BusOptions } from './bus.options';
+import { context, trace } from '@opentelemetry/api';
+import { formatTraceparent } from '../tracing/trace-context';
 import { currentCall } from './call-context';
 import { Envelope, nextMessageId } from './envelope';
 import { BusMetrics, Outcome, TransportName } from './bus.metrics';
@@ -19,22 +21,25 @@ export abstract class BusClientProxy extends ClientProxy {
     super();
   }
 
-  /** Sends a request to `module` and resolves with its answer or rejects with a CleaveError. */
-  abstract request(module: string, pattern: string, data: unknown, timeoutMs?: number): Promise<unknown>;
+  /**
+   * Sends a request to `module` and resolves with its answer or rejects with a CleaveError.
+   * `traceparent` is the caller's span (ServiceBus's client span); without one, the active span.
+   */
+  abstract request(module: string, pattern: string, data: unknown, timeoutMs?: number, traceparent?: string): Promise<unknown>;
 
-  /** Publishes an event to every subscribing module. */
-  abstract emitEvent(event: string, data: unknown): Promise<void>;
+  /** Publishes an event to every subscribing module, as a child of `traceparent` (else the active span). */
+  abstract emitEvent(event: string, data: unknown, traceparent?: string): Promise<void>;
 
   /** The envelope of an outgoing request: a deadline bounded by the caller's own, its trace. */
-  protected requestEnvelope(pattern: string, data: unknown, timeoutMs: number | undefined, replyTo?: string): Envelope {
+  protected requestEnvelope(pattern: string, data: unknown, timeoutMs: number | undefined, replyTo?: string, traceparent?: string): Envelope {
     const parent = currentCall();
     let deadline = Date.now() + (timeoutMs ?? this.options.requestTimeoutMs);
     if (parent?.deadline !== undefined && parent.deadline < deadline) deadline = parent.deadline;
-    return { id: nextMessageId(), pattern, data, sender: this.options.instanceId, traceparent: parent?.traceparent, deadline, replyTo };
+    return { id: nextMessageId(), pattern, data, sender: this.options.instanceId, traceparent: traceparent ?? activeTraceparent(), deadline, replyTo };
   }
 
-  protected eventEnvelope(event: string, data: unknown): Envelope {
-    return { id: nextMessageId(), pattern: event, data, sender: this.options.instanceId, traceparent: currentCall()?.traceparent };
+  protected eventEnvelope(event: string, data: unknown, traceparent?: string): Envelope {
+    return { id: nextMessageId(), pattern: event, data, sender: this.options.instanceId, traceparent: traceparent ?? activeTraceparent() };
   }
 
   protected timeoutError(module: string, pattern: string, envelope: Envelope, started: number): ServiceUnavailableError {
@@ -70,4 +75,10 @@ export abstract class BusClientProxy extends ClientProxy {
   unwrap<T>(): T {
     throw new Error(`${this.constructor.name} has no underlying client to unwrap`);
   }
+}
+
+/** The active span's context as a `traceparent` (Nest's own send/emit path has no bus span). */
+function activeTraceparent(): string | undefined {
+  const span = trace.getSpan(context.active());
+  return span ? formatTraceparent(span.spanContext()) : currentCall()?.traceparent;
 }

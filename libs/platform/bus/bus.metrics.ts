@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, register } from 'prom-client';
+import { Counter, Gauge, Histogram, register } from 'prom-client';
+
+/** Per subscribing module and stream: entries not yet delivered, and delivered but not acknowledged. */
+export interface ConsumerLag {
+  group: string;
+  event: string;
+  lag: number;
+  pending: number;
+}
 
 export type TransportName = 'local' | 'redis';
 export type Outcome = 'ok' | 'error' | 'timeout';
@@ -32,6 +40,24 @@ export class BusMetrics {
       labelNames: ['pattern'],
     }),
   );
+  private readonly lagSources = new Set<() => Promise<ConsumerLag[]>>();
+  private readonly lag = getOrCreate('cleave_event_consumer_lag', () => {
+    const sources = this.lagSources;
+    return new Gauge({
+      name: 'cleave_event_consumer_lag',
+      help: 'Events not yet delivered to a subscribing module (read at scrape time)',
+      labelNames: ['group', 'event', 'state'],
+      async collect() {
+        this.reset();
+        for (const source of sources) {
+          for (const { group, event, lag, pending } of await source().catch(() => [])) {
+            this.labels(group, event, 'undelivered').set(lag);
+            this.labels(group, event, 'unacknowledged').set(pending);
+          }
+        }
+      },
+    });
+  });
   private readonly handledChildren = new Map<string, { inc(): void }>();
   private readonly callChildren = new Map<string, { observe(v: number): void }>();
 
@@ -47,6 +73,12 @@ export class BusMetrics {
     let child = this.callChildren.get(key);
     if (!child) this.callChildren.set(key, (child = this.calls.labels(pattern, transport, outcome)));
     child.observe(seconds);
+  }
+
+  /** Adds a source of consumer lag, read at each scrape. */
+  reportLag(source: () => Promise<ConsumerLag[]>): void {
+    void this.lag;
+    this.lagSources.add(source);
   }
 
   countExpired(pattern: string): void {

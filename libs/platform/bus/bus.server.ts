@@ -1,4 +1,5 @@
 import { MessageHandler, Server } from '@nestjs/microservices';
+import { Attributes, INVALID_TRACEID, Span, SpanKind, trace } from '@opentelemetry/api';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { ErrorData, InternalError } from '@cleave/contracts/kernel/errors';
 import { BusContext } from './bus.context';
@@ -7,6 +8,8 @@ import { EventHandlerExtras } from './bus.decorators';
 import { Envelope } from './envelope';
 import { runInCall } from './call-context';
 import { BusMetrics, TransportName } from './bus.metrics';
+import { BusAttributes, busSpanAttributes, endBusSpan, failBusSpan, startBusSpan } from '../tracing/bus-tracing';
+import { contextFromTraceparent } from '../tracing/trace-context';
 
 export interface Subscription {
   subscriber: string;
@@ -16,7 +19,8 @@ export interface Subscription {
 /**
  * What both transports' servers share: Nest registers every `@Handles`/`@OnEvent` method
  * here, and the transport hands each message to `handleRequest` / `deliverEvent`, which run
- * Nest's pipeline (pipes, guards, interceptors, filters) inside the message's call context.
+ * Nest's pipeline (pipes, guards, interceptors, filters) inside the message's call context,
+ * as a SERVER (request) or CONSUMER (event) span, child of the sender's span.
  */
 export abstract class BusServer extends Server {
   protected abstract readonly transport: TransportName;
@@ -59,31 +63,50 @@ export abstract class BusServer extends Server {
       this.metrics.countHandled(envelope.pattern, this.transport, 'error');
       throw new InternalError(`No handler for ${envelope.pattern} in this process`).toJSON();
     }
-    return this.invoke(handler, envelope);
+    return this.invoke(handler, envelope, envelope.pattern, envelope.pattern.slice(0, envelope.pattern.indexOf('.')), SpanKind.SERVER);
   }
 
   /** Resolves once `subscriber`'s handler has processed the event; rejects if it failed. */
   async deliverEvent(subscriber: string, envelope: Envelope): Promise<void> {
-    const handler = this.messageHandlers.get(eventKey(subscriber, envelope.pattern));
+    const key = eventKey(subscriber, envelope.pattern);
+    const handler = this.messageHandlers.get(key);
     if (!handler) throw new InternalError(`${subscriber} has no handler for event ${envelope.pattern}`).toJSON();
-    await this.invoke(handler, envelope);
+    await this.invoke(handler, envelope, key, subscriber, SpanKind.CONSUMER);
   }
 
-  private invoke(handler: MessageHandler, envelope: Envelope): Promise<unknown> {
+  /** The fixed span attributes of each handler, built once: keyed like messageHandlers. */
+  private readonly spanAttributes = new Map<string, Attributes>();
+
+  private invoke(handler: MessageHandler, envelope: Envelope, key: string, module: string, kind: SpanKind): Promise<unknown> {
     const context = new BusContext(envelope, this.transport);
-    return runInCall({ messageId: envelope.id, deadline: envelope.deadline, traceparent: envelope.traceparent }, async () => {
-      try {
-        const delay = this.faultDelays.get(envelope.pattern);
-        if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
-        let result = await handler(envelope.data, context);
-        if (isObservable(result)) result = await lastValueFrom(result, { defaultValue: undefined });
-        this.metrics.countHandled(envelope.pattern, this.transport, 'ok');
-        return result;
-      } catch (error) {
-        this.metrics.countHandled(envelope.pattern, this.transport, 'error');
-        throw asErrorData(error);
-      }
-    });
+    let attributes = this.spanAttributes.get(key);
+    if (!attributes) this.spanAttributes.set(key, (attributes = busSpanAttributes(envelope.pattern, module, this.transport)));
+    const parent = contextFromTraceparent(envelope.traceparent);
+    const span = startBusSpan(kind === SpanKind.CONSUMER ? `process ${envelope.pattern}` : envelope.pattern, kind, attributes, parent);
+    // Events are deduplicated on their id: worth finding in a trace.
+    if (kind === SpanKind.CONSUMER) span.setAttribute(BusAttributes.messageId, envelope.id);
+    const call = { messageId: envelope.id, deadline: envelope.deadline, traceparent: envelope.traceparent, module };
+    // One scope: the call context and the span as the active OpenTelemetry context (with no
+    // SDK and no incoming trace the span is the invalid no-op one: nothing to carry).
+    const active = span.spanContext().traceId === INVALID_TRACEID ? parent : trace.setSpan(parent, span);
+    return runInCall(call, () => this.run(handler, envelope, context, span), active);
+  }
+
+  private async run(handler: MessageHandler, envelope: Envelope, context: BusContext, span: Span): Promise<unknown> {
+    try {
+      const delay = this.faultDelays.get(envelope.pattern);
+      if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+      let result = await handler(envelope.data, context);
+      if (isObservable(result)) result = await lastValueFrom(result, { defaultValue: undefined });
+      this.metrics.countHandled(envelope.pattern, this.transport, 'ok');
+      endBusSpan(span);
+      return result;
+    } catch (error) {
+      this.metrics.countHandled(envelope.pattern, this.transport, 'error');
+      const data = asErrorData(error);
+      failBusSpan(span, data);
+      throw data;
+    }
   }
 
   on(): never {

@@ -12,7 +12,7 @@ import { BusModule } from './bus.module';
 import { BusOptions } from './bus.options';
 import { ServiceBus } from './service-bus';
 import { Topology } from './topology';
-import { DEFAULT_RESILIENCE } from '../resilience/resilience.config';
+import { DEFAULT_RESILIENCE, parseResilienceConfig } from '../resilience/resilience.config';
 import { InProcessServer } from './transports/in-process/in-process.server';
 import { RedisServer } from './transports/redis/redis.server';
 
@@ -162,6 +162,11 @@ describe('ServiceBus in one process', () => {
     expect(error.message).toMatch(/echo did not answer echo\.slow/);
   });
 
+  it('answers with the fallback when the target fails, never in place of its answers', async () => {
+    await expect(caller.echo.slow({ ms: 200 }, { timeoutMs: 30, fallback: () => ({ deadline: -1 }) })).resolves.toEqual({ deadline: -1 });
+    await expect(caller.echo.fail({ message: 'taken' }, { fallback: () => undefined as never })).rejects.toBeInstanceOf(ConflictError);
+  });
+
   it('fails a call whose answer is not JSON, instead of hanging', async () => {
     const error = await caller.echo.notJson({}).catch((e) => e);
     expect(error).toMatchObject({ status: 500, message: expect.stringMatching(/could not be serialised/) });
@@ -245,6 +250,23 @@ describe('ServiceBus across two processes over Redis', () => {
       await closing;
     } finally {
       echoApp = await startApp(options(topology, 'a', redisUrl, prefix), [EchoModule]);
+    }
+  });
+
+  it('opens the breaker of a failing target, fails fast, then half-opens and closes', async () => {
+    const resilience = parseResilienceConfig({ targets: { echo: { retry: false, breaker: { consecutiveFailures: 2, halfOpenAfterMs: 300 } } } });
+    const app = await startApp(options(topology, 'b', redisUrl, prefix, { resilience }), [CallerModule]);
+    try {
+      const echo = app.get(Caller).echo;
+      for (let i = 0; i < 2; i++) await expect(echo.slow({ ms: 200 }, { timeoutMs: 40 })).rejects.toThrow(/did not answer/);
+      const started = Date.now();
+      await expect(echo.echo({ text: 'x' })).rejects.toThrow(/echo is failing: its circuit breaker is open/);
+      expect(Date.now() - started).toBeLessThan(30);
+      await new Promise((resolve) => setTimeout(resolve, 320));
+      await expect(echo.echo({ text: 'back' })).resolves.toMatchObject({ text: 'back' });
+      await expect(echo.echo({ text: 'closed' })).resolves.toMatchObject({ text: 'closed' });
+    } finally {
+      await app.close();
     }
   });
 

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context } from '@opentelemetry/api';
 
 /** What a handler's own outgoing calls inherit from the message being handled. */
 export interface CallContext {
@@ -6,14 +7,38 @@ export interface CallContext {
   /** Epoch ms; nested calls never get more time than their caller has left. */
   deadline?: number;
   traceparent?: string;
+  /** The module handling the message (the callee, or the subscriber of an event). */
+  module?: string;
 }
 
-const storage = new AsyncLocalStorage<CallContext>();
+/**
+ * What the process's one AsyncLocalStorage holds: the message being handled, if any, and the
+ * OpenTelemetry context. Tracing installs its context manager over this same storage (see
+ * CallContextManager), so a handler runs inside one `run`, and every promise carries one
+ * store along, not two.
+ */
+interface Scope {
+  call?: CallContext;
+  otel?: Context;
+}
+
+const storage = new AsyncLocalStorage<Scope>();
 
 export function currentCall(): CallContext | undefined {
-  return storage.getStore();
+  return storage.getStore()?.call;
 }
 
-export function runInCall<T>(context: CallContext, fn: () => T): T {
-  return storage.run(context, fn);
+/** Runs `fn` as the handling of a message; `otel`, when given, becomes the active OpenTelemetry context. */
+export function runInCall<T>(context: CallContext, fn: () => T, otel?: Context): T {
+  return storage.run({ call: context, otel: otel ?? storage.getStore()?.otel }, fn);
+}
+
+/** The active OpenTelemetry context, if any (for the context manager). */
+export function activeOtelContext(): Context | undefined {
+  return storage.getStore()?.otel;
+}
+
+/** Runs `fn` with another OpenTelemetry context, in the same call (for the context manager). */
+export function runInOtelContext<A extends unknown[], R>(otel: Context, fn: (...args: A) => R, ...args: A): R {
+  return storage.run({ call: storage.getStore()?.call, otel }, fn, ...args);
 }

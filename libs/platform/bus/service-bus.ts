@@ -1,6 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { AnyContract, ClientOf, EventName, PayloadOf, requestPattern } from '@cleave/contracts/kernel/contract';
+import { CleaveError } from '@cleave/contracts/kernel/errors';
+import { Attributes, SpanKind } from '@opentelemetry/api';
+import { AnyContract, CallOptions, ClientOf, EventName, PayloadOf, requestPattern } from '@cleave/contracts/kernel/contract';
 import { TargetPolicies } from '../resilience/target-policies';
+import { busSpanAttributes, endBusSpan, failBusSpan, startBusSpan } from '../tracing/bus-tracing';
+import { formatTraceparent } from '../tracing/trace-context';
 import { BusClientProxy } from './bus.client-proxy';
 import { currentCall } from './call-context';
 import { BUS_OPTIONS, BusOptions } from './bus.options';
@@ -11,7 +15,8 @@ import { RedisClient } from './transports/redis/redis.client';
  * The one door to other modules. Routing follows the topology: a module hosted by this
  * process is called in-process, any other over Redis; the calling code is the same. Every
  * call runs under its target's resilience policy (deadline, retry when idempotent, circuit
- * breaker, bulkhead), so domain code never handles any of that.
+ * breaker, bulkhead), so domain code never handles any of that. Every call and publish is a
+ * CLIENT/PRODUCER span whose context travels in the envelope to the handler's span.
  */
 @Injectable()
 export class ServiceBus {
@@ -22,21 +27,51 @@ export class ServiceBus {
     @Optional() private readonly remote?: RedisClient,
   ) {}
 
+  private readonly called = new Set<string>();
+  /** The fixed attributes of each event's producer span, built once. */
+  private readonly eventAttributes = new Map<string, Attributes>();
+
   /** A typed client of a contract; the transport is chosen once, here. */
   client<C extends AnyContract>(contract: C): ClientOf<C> {
     const module = contract.module;
+    this.called.add(module);
     const transport = this.transportFor(module);
+    const transportName = transport === this.local ? 'local' : 'redis';
     const client: Record<string, unknown> = {};
     for (const [name, spec] of Object.entries(contract.requests)) {
       const pattern = requestPattern(contract, name);
       const policy = this.policies.forCall(module, name, spec.idempotent);
       const defaultTimeout = policy.timeoutMs ?? this.options.requestTimeoutMs;
-      client[name] = (request: unknown, options?: { timeoutMs?: number }) => {
+      const attributes = busSpanAttributes(pattern, module, transportName);
+      client[name] = (request: unknown, options?: CallOptions) => {
         // One budget for the whole call, retries included, never beyond the caller's own deadline.
         let budget = options?.timeoutMs ?? defaultTimeout;
         const inherited = currentCall()?.deadline;
         if (inherited !== undefined) budget = Math.min(budget, inherited - Date.now());
-        return policy.execute((left) => transport.request(module, pattern, request, left), budget);
+        // One span for the whole call, retries included; the handler's span is its child.
+        const span = startBusSpan(pattern, SpanKind.CLIENT, attributes);
+        const traceparent = formatTraceparent(span.spanContext());
+        let call = policy.execute((left) => transport.request(module, pattern, request, left, traceparent), budget);
+        // An unsampled (or no-op) span has nothing to record: no extra promise for it.
+        if (span.isRecording()) {
+          call = call.then(
+            (result) => {
+              endBusSpan(span);
+              return result;
+            },
+            (error: unknown) => {
+              failBusSpan(span, error);
+              throw error;
+            },
+          );
+        }
+        // A fallback stands in for a failing target, never for one of its answers.
+        const fallback = options?.fallback;
+        if (!fallback) return call;
+        return call.catch((error: unknown) => {
+          if (isTargetFailure(error)) return fallback(error as Error);
+          throw error;
+        });
       };
     }
     return Object.freeze(client) as ClientOf<C>;
@@ -49,7 +84,24 @@ export class ServiceBus {
    */
   publish<C extends AnyContract, K extends EventName<C>>(contract: C, event: K, payload: PayloadOf<C['events'][K]>): Promise<void> {
     if (!(event in contract.events)) throw new Error(`${contract.module} declares no event "${event}"`);
-    return (this.options.topology.isSingleProcess ? this.local : this.redisClient()).emitEvent(event, payload);
+    const local = this.options.topology.isSingleProcess;
+    const transport = local ? this.local : this.redisClient();
+    let attributes = this.eventAttributes.get(event);
+    // A producer span has no single target: each subscriber's consumer span names its own.
+    if (!attributes) this.eventAttributes.set(event, (attributes = busSpanAttributes(event, undefined, local ? 'local' : 'redis')));
+    const span = startBusSpan(`publish ${event}`, SpanKind.PRODUCER, attributes);
+    return transport.emitEvent(event, payload, formatTraceparent(span.spanContext())).then(
+      () => endBusSpan(span),
+      (error: unknown) => {
+        failBusSpan(span, error);
+        throw error;
+      },
+    );
+  }
+
+  /** The modules this process has clients of: what its readiness depends on. */
+  targets(): string[] {
+    return [...this.called];
   }
 
   private transportFor(module: string): BusClientProxy {
@@ -61,4 +113,8 @@ export class ServiceBus {
     if (!this.remote) throw new Error('The Redis transport is not configured in this process');
     return this.remote;
   }
+}
+
+function isTargetFailure(error: unknown): boolean {
+  return error instanceof CleaveError && error.status === 503;
 }

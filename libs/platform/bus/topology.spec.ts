@@ -13,7 +13,7 @@ describe('Topology.parse', () => {
     const topology = Topology.parse('pairs', { processes: { edge: { gateway: true, modules: ['users'] }, shop: { modules: ['catalog', 'orders'] } } }, modules);
     expect(topology.isSingleProcess).toBe(false);
     expect(topology.hostOfModule('catalog')).toBe('shop');
-    expect(topology.process('edge')).toEqual({ gateway: true, modules: ['users'] });
+    expect(topology.process('edge')).toEqual({ gateway: true, modules: ['users'], critical: true });
   });
 
   it.each([

@@ -7,6 +7,8 @@ export interface ProcessSpec {
   /** Whether this process serves the public HTTP API. */
   gateway: boolean;
   modules: string[];
+  /** Whether the system is down without it (default) or only degraded. */
+  critical: boolean;
 }
 
 export class TopologyError extends Error {}
@@ -48,12 +50,13 @@ export class Topology {
       }
       if (spec.gateway !== undefined && typeof spec.gateway !== 'boolean') problems.push(`process "${process}": "gateway" must be true or false`);
       const gateway = spec.gateway === true;
+      if (spec.critical !== undefined && typeof spec.critical !== 'boolean') problems.push(`process "${process}": "critical" must be true or false`);
       if (!gateway && modules.length === 0) problems.push(`process "${process}" hosts nothing: give it modules or "gateway": true`);
       for (const m of modules) {
         if (!knownModules.includes(m)) problems.push(`process "${process}" hosts unknown module "${m}" (known: ${knownModules.join(', ')})`);
         hosts.set(m, [...(hosts.get(m) ?? []), process]);
       }
-      processes[process] = { gateway, modules: [...new Set(modules)] };
+      processes[process] = { gateway, modules: [...new Set(modules)], critical: spec.critical !== false };
     }
     for (const m of knownModules) {
       const where = hosts.get(m);

@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Env, readInt, readOptional, readString } from './env';
 
 /** What every process needs to know about itself, read once from the environment at start. */
 export interface PlatformSettings {
   production: boolean;
+  /** Reported to the registry: CLEAVE_VERSION, else package.json's version. */
+  version: string;
+  /** How often an instance refreshes its registry entry; it expires after three missed beats. */
+  heartbeatMs: number;
   topologyName: string;
   /** Undefined until resolved against the topology (a one-process topology needs no name). */
   processName?: string;
@@ -38,6 +44,8 @@ export function readPlatformSettings(env: Env, defaults: { topology: string; pro
   }
   return {
     production: env.NODE_ENV === 'production',
+    version: readString(env, 'CLEAVE_VERSION', packageVersion()),
+    heartbeatMs: readInt(env, 'CLEAVE_HEARTBEAT_MS', 2000, 50),
     topologyName: readString(env, 'CLEAVE_TOPOLOGY', defaults.topology),
     processName,
     port: readInt(env, 'PORT', 3000, 0, 65535),
@@ -56,4 +64,12 @@ export function readPlatformSettings(env: Env, defaults: { topology: string; pro
       faultDelays: readOptional(env, 'CLEAVE_FAULT_DELAY_MS'),
     },
   };
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

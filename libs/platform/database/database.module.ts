@@ -4,6 +4,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { WriteQueue } from './write-queue';
+import { QueryTracingSubscriber } from '../tracing/query-tracing.subscriber';
 import { PLATFORM_SETTINGS, PlatformSettings } from '../config/platform.settings';
 
 export interface ModuleDatabase {
@@ -51,6 +52,8 @@ export function dataSourceOptions(database: ModuleDatabase, settings: PlatformSe
     migrationsRun: true,
     migrationsTableName: `${database.module}_migrations`,
     synchronize: false,
+    // A span per query, under the handler's span (no span for queries outside a trace).
+    subscribers: [QueryTracingSubscriber],
   };
   const url = settings.databaseUrls[database.module];
   if (url) return { ...common, type: 'postgres', url };

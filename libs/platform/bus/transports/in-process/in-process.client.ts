@@ -24,14 +24,14 @@ export class InProcessClient extends BusClientProxy {
     super(options, metrics);
   }
 
-  request(module: string, pattern: string, data: unknown, timeoutMs?: number): Promise<unknown> {
+  request(module: string, pattern: string, data: unknown, timeoutMs?: number, traceparent?: string): Promise<unknown> {
     let copy: unknown;
     try {
       copy = jsonCopy(data);
     } catch (error) {
       return Promise.reject(new InternalError(`The request ${pattern} could not be serialised: ${(error as Error).message}`));
     }
-    const envelope = this.requestEnvelope(pattern, copy, timeoutMs);
+    const envelope = this.requestEnvelope(pattern, copy, timeoutMs, undefined, traceparent);
     const started = Date.now();
     const startedHr = performance.now();
     return new Promise((resolve, reject) => {
@@ -65,8 +65,8 @@ export class InProcessClient extends BusClientProxy {
    * failing handler with backoff. Held in memory: a crash or restart of the process loses
    * events not yet handled (a transactional outbox is what makes them durable).
    */
-  async emitEvent(event: string, data: unknown): Promise<void> {
-    const envelope = this.eventEnvelope(event, data);
+  async emitEvent(event: string, data: unknown, traceparent?: string): Promise<void> {
+    const envelope = this.eventEnvelope(event, data, traceparent);
     // Serialised here, once, so a payload that is not JSON fails the publisher, not a timer.
     const json = data === undefined ? undefined : JSON.stringify(data);
     for (const subscriber of this.server.subscribersOf(event)) {

@@ -4,6 +4,7 @@ import { CleaveError } from '@cleave/contracts/kernel/errors';
 import { BusOptions } from '../../bus.options';
 import { Envelope } from '../../envelope';
 import { BusServer } from '../../bus.server';
+import { ConsumerLag } from '../../bus.metrics';
 import { RedisConnections } from './redis.connections';
 
 type StreamEntry = [id: string, fields: string[]];
@@ -135,6 +136,17 @@ export class RedisEventConsumer {
       wake?.();
       if (this.inProgress.size === 0) this.whenIdle?.();
     }
+  }
+
+  /** How far this module's group is behind on each stream. */
+  async lag(): Promise<ConsumerLag[]> {
+    const result: ConsumerLag[] = [];
+    for (const [index, stream] of this.streams.entries()) {
+      const groups = (await this.redis.command.xinfo('GROUPS', stream)) as unknown[][];
+      const mine = groups.map(toRecord).find((g) => g.name === this.group);
+      if (mine) result.push({ group: this.group, event: this.events[index], lag: Number(mine.lag ?? 0), pending: Number(mine.pending ?? 0) });
+    }
+    return result;
   }
 
   /** Takes over entries idle too long: held by a dead instance, or failed here earlier. */

@@ -42,8 +42,8 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
     await subscriber.subscribe(this.replyChannel);
   }
 
-  request(module: string, pattern: string, data: unknown, timeoutMs?: number): Promise<unknown> {
-    const envelope = this.requestEnvelope(pattern, data, timeoutMs, this.replyChannel);
+  request(module: string, pattern: string, data: unknown, timeoutMs?: number, traceparent?: string): Promise<unknown> {
+    const envelope = this.requestEnvelope(pattern, data, timeoutMs, this.replyChannel, traceparent);
     let message: string;
     try {
       message = JSON.stringify(envelope);
@@ -74,8 +74,8 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
    * the bus timeout): while Redis is away, ioredis would otherwise queue the command for as
    * long as it keeps reconnecting.
    */
-  async emitEvent(event: string, data: unknown): Promise<void> {
-    const message = JSON.stringify(this.eventEnvelope(event, data));
+  async emitEvent(event: string, data: unknown, traceparent?: string): Promise<void> {
+    const message = JSON.stringify(this.eventEnvelope(event, data, traceparent));
     const inherited = currentCall()?.deadline;
     const budget = Math.max(0, Math.min(this.options.requestTimeoutMs, inherited === undefined ? Infinity : inherited - Date.now()));
     let timer: NodeJS.Timeout | undefined;

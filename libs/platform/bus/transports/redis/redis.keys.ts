@@ -21,4 +21,14 @@ export class RedisKeys {
   deadLetters(event: string): string {
     return `${this.prefix}:dlq:${event}`;
   }
+
+  /** Tracing (split topologies): the finished spans of one trace, a list with a TTL. */
+  trace(traceId: string): string {
+    return `${this.prefix}:trace:${traceId}`;
+  }
+
+  /** Tracing: the recent trace ids, a sorted set scored by start time and capped. */
+  traces(): string {
+    return `${this.prefix}:traces`;
+  }
 }

@@ -54,6 +54,7 @@ export class RedisServer extends BusServer {
         const consumer = new RedisEventConsumer(subscriber, events, this, reader, this.redis, this.options);
         this.consumers.push(consumer);
         await consumer.start();
+        this.metrics.reportLag(() => consumer.lag());
       }
       callback();
     } catch (error) {

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BUS_OPTIONS, BusOptions } from '@cleave/platform/bus/bus.options';
+import { InstanceInfo } from '@cleave/platform/registry/instance-info';
+import { ServiceRegistry } from '@cleave/platform/registry/service-registry';
+
+export interface ServiceView {
+  process: string;
+  modules: string[];
+  gateway: boolean;
+  critical: boolean;
+  instances: InstanceInfo[];
+}
+
+export interface SystemHealth {
+  /** healthy: all up; degraded: a non-critical service is down; down: a critical one is. */
+  status: 'healthy' | 'degraded' | 'down';
+  services: Record<string, { status: 'up' | 'down'; critical: boolean; instances: number; ready: number; reason?: string }>;
+}
+
+/** The whole system as the registry sees it: every process of the topology and its instances. */
+@Injectable()
+export class SystemHealthService {
+  constructor(
+    @Inject(BUS_OPTIONS) private readonly options: BusOptions,
+    private readonly registry: ServiceRegistry,
+  ) {}
+
+  async services(): Promise<ServiceView[]> {
+    const instances = await this.registry.instances();
+    return Object.entries(this.options.topology.processes).map(([process, spec]) => ({
+      process,
+      modules: spec.modules,
+      gateway: spec.gateway,
+      critical: spec.critical,
+      instances: instances.filter((i) => i.process === process).sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
+    }));
+  }
+
+  async health(): Promise<SystemHealth> {
+    const services: SystemHealth['services'] = {};
+    let criticalDown = false;
+    let anyDown = false;
+    for (const service of await this.services()) {
+      const ready = service.instances.filter((i) => i.status === 'up');
+      const up = ready.length > 0;
+      const entry: SystemHealth['services'][string] = { status: up ? 'up' : 'down', critical: service.critical, instances: service.instances.length, ready: ready.length };
+      if (!up) {
+        entry.reason = service.instances.length
+          ? `no ready instance: ${describeFailures(service.instances)}`
+          : 'no instance is running';
+        anyDown = true;
+        criticalDown ||= service.critical;
+      }
+      services[service.process] = entry;
+    }
+    return { status: criticalDown ? 'down' : anyDown ? 'degraded' : 'healthy', services };
+  }
+}
+
+function describeFailures(instances: InstanceInfo[]): string {
+  const reasons = new Set(instances.flatMap((i) => Object.entries(i.failing ?? {}).map(([check, why]) => `${check}: ${why}`)));
+  return reasons.size ? [...reasons].join('; ') : 'not ready';
+}

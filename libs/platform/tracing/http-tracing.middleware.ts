@@ -1,0 +1,71 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
+import { context, defaultTextMapGetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { logLevelEnabled } from '../logging/json-logger';
+import { cleaveTracer, formatTraceparent, MODULE_KEY } from './trace-context';
+
+/** Operational endpoints are polled all the time and are not worth a trace each. */
+const UNTRACED = /^\/(health|metrics|traces)(\/|\?|$)/;
+const propagator = new W3CTraceContextPropagator();
+
+type Request = IncomingMessage & { originalUrl?: string; baseUrl?: string; route?: { path?: unknown } };
+
+/**
+ * A SERVER span per HTTP request, named by method and route (`POST /orders`), continuing an
+ * incoming `traceparent` or starting a trace. The response carries the trace as `traceparent`
+ * and `x-trace-id` headers. Mounted as Nest middleware, after the body parser, so the span is
+ * the active context all the way through guards, pipes, the handler and its bus calls.
+ * With LOG_LEVEL=debug, a line per request (method, route, status, duration, trace id).
+ */
+@Injectable()
+export class HttpTracingMiddleware implements NestMiddleware {
+  private readonly logger = new Logger('Http');
+
+  use(req: Request, res: ServerResponse, next: () => void): void {
+    const url = req.originalUrl ?? req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
+    if (UNTRACED.test(path)) return next();
+
+    const method = req.method ?? 'GET';
+    const started = performance.now();
+    const parent = propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+    const span = cleaveTracer().startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path } }, parent);
+    const spanContext = span.spanContext();
+    const traceparent = formatTraceparent(spanContext);
+    if (traceparent) {
+      res.setHeader('traceparent', traceparent);
+      res.setHeader('x-trace-id', spanContext.traceId);
+    }
+
+    const end = () => {
+      res.off('finish', end);
+      res.off('close', end);
+      const route = routeOf(req);
+      if (route) {
+        span.updateName(`${method} ${route}`);
+        span.setAttribute('http.route', route);
+      }
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (!res.writableFinished) span.setAttribute('http.aborted', true);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      if (logLevelEnabled('debug')) {
+        const line = `${method} ${route ?? path} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`;
+        context.with(active, () => this.logger.debug(line));
+      }
+    };
+    res.once('finish', end);
+    res.once('close', end);
+    const active = trace.setSpan(parent, span).setValue(MODULE_KEY, 'gateway');
+    context.with(active, next);
+  }
+}
+
+/** The matched route's template (`/orders/:id`), never the raw path: span names stay few. */
+function routeOf(req: Request): string | undefined {
+  const path = req.route?.path;
+  if (typeof path !== 'string') return undefined;
+  return `${req.baseUrl ?? ''}${path}` || '/';
+}

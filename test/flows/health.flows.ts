@@ -1,0 +1,49 @@
+import request from 'supertest';
+import { CleaveSystem, eventually } from '../support/system';
+
+interface ServiceView {
+  process: string;
+  instances: { instanceId: string; status: string; url: string }[];
+}
+
+/** Health, registry and metrics, asserted identically in every topology. */
+export function healthFlows(system: () => CleaveSystem): void {
+  it('serves liveness and readiness on every process, in Terminus format', async () => {
+    for (const process of system().processNames()) {
+      for (const instance of system().instancesOf(process)) {
+        await request(instance.url).get('/health/live').expect(200, { status: 'ok', info: { process: { status: 'up' } }, error: {}, details: { process: { status: 'up' } } });
+        const ready = await eventually(async () => (await request(instance.url).get('/health/ready').expect(200)).body);
+        expect(ready.status).toBe('ok');
+        for (const module of Object.keys(ready.details).filter((k) => k.startsWith('db:'))) expect(ready.details[module].status).toBe('up');
+      }
+    }
+  });
+
+  it('lists every service with its ready instances, and calls the system healthy', async () => {
+    const url = system().gatewayUrl;
+    const services = await eventually(async () => {
+      const res = await request(url).get('/services').expect(200);
+      const list = res.body.services as ServiceView[];
+      const notReady = list.filter((s) => !s.instances.some((i) => i.status === 'up'));
+      if (notReady.length) throw new Error(`not ready yet: ${notReady.map((s) => s.process).join(', ')}`);
+      return list;
+    });
+    expect(services.map((s) => s.process).sort()).toEqual(system().processNames().sort());
+    for (const service of services) {
+      const running = system().instancesOf(service.process).map((i) => i.instanceId);
+      expect(service.instances.map((i) => i.instanceId).sort()).toEqual(running.sort());
+    }
+    const health = await request(url).get('/health').expect(200);
+    expect(health.body.status).toBe('healthy');
+  });
+
+  it('exports Prometheus metrics: HTTP durations by route, bus calls, breakers', async () => {
+    const url = system().gatewayUrl;
+    await request(url).get('/products/00000000-0000-4000-8000-000000000000').expect(404);
+    const text = (await request(url).get('/metrics').expect(200)).text;
+    expect(text).toMatch(/cleave_http_request_duration_seconds_count\{method="GET",route="\/products\/:id",status="404"\} [1-9]/);
+    expect(text).toMatch(/cleave_bus_call_duration_seconds_count\{pattern="catalog.getProduct",transport="(local|redis)",outcome="error"\}/);
+    expect(text).toMatch(/cleave_breaker_state\{target="catalog"\} 0/);
+    expect(text).toMatch(/process_resident_memory_bytes/);
+  });
+}
