@@ -1,12 +1,21 @@
 import request from 'supertest';
+import { randomBytes } from 'node:crypto';
 import { CleaveSystem, eventually } from '../support/system';
+import { adminToken, createProduct, registerAndLogin } from './shop.flows';
 
 interface ServiceView {
   process: string;
   instances: { instanceId: string; status: string; url: string }[];
 }
 
-/** Health, registry and metrics, asserted identically in every topology. */
+interface Span {
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: string;
+}
+
+/** Health, registry, metrics and tracing, asserted identically in every topology. */
 export function healthFlows(system: () => CleaveSystem): void {
   it('serves liveness and readiness on every process, in Terminus format', async () => {
     for (const process of system().processNames()) {
@@ -45,5 +54,32 @@ export function healthFlows(system: () => CleaveSystem): void {
     expect(text).toMatch(/cleave_bus_call_duration_seconds_count\{pattern="catalog.getProduct",transport="(local|redis)",outcome="error"\}/);
     expect(text).toMatch(/cleave_breaker_state\{target="catalog"\} 0/);
     expect(text).toMatch(/process_resident_memory_bytes/);
+  });
+
+  it('follows a checkout as one trace: HTTP, every bus hop and the event, each span parented within it', async () => {
+    const url = system().gatewayUrl;
+    const admin = await adminToken(url);
+    const shopper = await registerAndLogin(url);
+    const product = await createProduct(url, admin);
+    const traceId = randomBytes(16).toString('hex');
+    const res = await request(url)
+      .post('/orders')
+      .set('Authorization', `Bearer ${shopper.token}`)
+      .set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`)
+      .send({ items: [{ productId: product.id, quantity: 1 }] })
+      .expect(201);
+    expect(res.headers['x-trace-id']).toBe(traceId);
+
+    const spans = await eventually(async () => {
+      const list = ((await request(url).get(`/traces/${traceId}`).set('Authorization', `Bearer ${admin}`)).body.spans ?? []) as Span[];
+      if (!list.some((s) => s.kind === 'consumer' && s.name === 'order.placed')) throw new Error(`trace incomplete: ${list.map((s) => s.name).join(', ')}`);
+      return list;
+    });
+    const names = spans.map((s) => `${s.kind} ${s.name}`);
+    for (const expected of ['server POST /orders', 'client orders.placeOrder', 'server orders.placeOrder', 'client catalog.reserveStock', 'server catalog.reserveStock', 'producer order.placed', 'consumer order.placed']) {
+      expect(names).toContain(expected);
+    }
+    const ids = new Set(spans.map((s) => s.spanId));
+    expect(spans.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId)).map((s) => s.name)).toEqual(['POST /orders']);
   });
 }
