@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, register } from 'prom-client';
+import { Counter, Gauge, register } from 'prom-client';
+import { HotPathCounter, HotPathHistogram, hotPathMetric } from '../metrics/hot-path-metrics';
 
 /** Per subscribing module and stream: entries not yet delivered, and delivered but not acknowledged. */
 export interface ConsumerLag {
@@ -12,26 +13,19 @@ export interface ConsumerLag {
 export type TransportName = 'local' | 'redis';
 export type Outcome = 'ok' | 'error' | 'timeout';
 
-/**
- * Bus counters in the process's Prometheus registry. Children are cached per label set:
- * prom-client hashes the label object on every call otherwise, which shows on a hot path.
- */
+/** Bus counters in the process's Prometheus registry; the per-message ones are hot-path metrics. */
 @Injectable()
 export class BusMetrics {
-  private readonly handled = getOrCreate('cleave_bus_handled_total', () =>
-    new Counter({
-      name: 'cleave_bus_handled_total',
-      help: 'Messages handled by this instance, by pattern, transport and outcome',
-      labelNames: ['pattern', 'transport', 'outcome'],
-    }),
+  private readonly handled = hotPathMetric('cleave_bus_handled_total', () =>
+    new HotPathCounter('cleave_bus_handled_total', 'Messages handled by this instance, by pattern, transport and outcome', ['pattern', 'transport', 'outcome']),
   );
-  private readonly calls = getOrCreate('cleave_bus_call_duration_seconds', () =>
-    new Histogram({
-      name: 'cleave_bus_call_duration_seconds',
-      help: 'Bus calls made by this instance, from send to answer',
-      labelNames: ['pattern', 'transport', 'outcome'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    }),
+  private readonly calls = hotPathMetric('cleave_bus_call_duration_seconds', () =>
+    new HotPathHistogram(
+      'cleave_bus_call_duration_seconds',
+      'Bus calls made by this instance, from send to answer',
+      ['pattern', 'transport', 'outcome'],
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    ),
   );
   private readonly dropped = getOrCreate('cleave_bus_expired_total', () =>
     new Counter({

@@ -40,7 +40,7 @@ export class ServiceBus {
     const client: Record<string, unknown> = {};
     for (const [name, spec] of Object.entries(contract.requests)) {
       const pattern = requestPattern(contract, name);
-      const policy = this.policies.forCall(module, name, spec.idempotent);
+      const policy = this.policies.forCall(module, name, spec.idempotent, transport === this.local);
       const defaultTimeout = policy.timeoutMs ?? this.options.requestTimeoutMs;
       const attributes = busSpanAttributes(pattern, module, transportName);
       client[name] = (request: unknown, options?: CallOptions) => {

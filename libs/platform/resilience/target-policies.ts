@@ -64,15 +64,19 @@ export class TargetPolicies {
 
   constructor(private readonly config: ResilienceConfig) {}
 
-  /** The policy of one request; `idempotent` comes from the contract and gates retries. */
-  forCall(target: string, name: string, idempotent: boolean): CallPolicy {
+  /**
+   * The policy of one request; `idempotent` comes from the contract and gates retries. A
+   * `local` target (hosted by this process) gets its timeout and bulkhead only: there is no
+   * network to retry across and no remote failure for a breaker to isolate.
+   */
+  forCall(target: string, name: string, idempotent: boolean, local = false): CallPolicy {
     const pattern = `${target}.${name}`;
     const resolved = resolvePolicy(this.config, target, name);
     const guards = this.guards(target);
-    const retryPolicy = idempotent && resolved.retry ? this.retryPolicy(pattern, resolved.retry) : undefined;
+    const retryPolicy = !local && idempotent && resolved.retry ? this.retryPolicy(pattern, resolved.retry) : undefined;
     // Retry outermost (a wait between attempts holds no slot), then the bulkhead (local
     // overload is not the target's failure), then the breaker around the attempt itself.
-    const policies = [retryPolicy, guards.bulkhead, guards.breaker].filter(Boolean) as IPolicy[];
+    const policies = [retryPolicy, guards.bulkhead, local ? undefined : guards.breaker].filter(Boolean) as IPolicy[];
     const policy = policies.length ? wrap(...policies) : noop;
     return {
       timeoutMs: resolved.timeoutMs,

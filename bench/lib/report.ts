@@ -1,0 +1,215 @@
+import type { BusScenario } from '../scenarios/bus';
+import type { EventsScenario } from '../scenarios/events';
+import type { HttpScenario } from '../scenarios/http';
+import { Plans } from './context';
+import { Interference } from './interference';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGB: number;
+  os: string;
+  node: string;
+  redis: string;
+  /** CPU busy with other work just before the run, percent. */
+  busyBeforeRunPct: number;
+}
+
+export interface Target {
+  name: string;
+  limit: string;
+  measured: string;
+  value: number;
+  met: boolean;
+}
+
+export interface Results {
+  startedAt: string;
+  /** CPU used by work outside the benchmark while it ran. */
+  interference: Interference;
+  durationSec: number;
+  quick: boolean;
+  machine: Machine;
+  plans: Plans;
+  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario };
+  targets: Target[];
+}
+
+export function targetsOf(scenarios: Results['scenarios']): Target[] {
+  const targets: Target[] = [];
+  const bus = scenarios.bus;
+  if (bus) {
+    const redis = bus.rows.find((r) => r.id === 'cleave-redis')!;
+    const median = redis.vsFloor!.median;
+    targets.push({ name: 'Cleave Redis request/reply median latency vs raw ioredis floor', limit: '≤ 1.5x', measured: x(median), value: median, met: median <= 1.5 });
+    targets.push({
+      name: 'Cleave Redis throughput at 100 in flight vs NestJS Transport.REDIS',
+      limit: '≥ 2x',
+      measured: x(bus.cleaveRedisVsNestThroughput),
+      value: bus.cleaveRedisVsNestThroughput,
+      met: bus.cleaveRedisVsNestThroughput >= 2,
+    });
+    targets.push({
+      name: 'Cleave in-process call overhead over a direct method call (median)',
+      limit: '< 20 µs',
+      measured: `${bus.inProcessOverheadUs.toFixed(1)} µs`,
+      value: bus.inProcessOverheadUs,
+      met: bus.inProcessOverheadUs < 20,
+    });
+  }
+  if (scenarios.http) {
+    const v = scenarios.http.monolithVsFloor;
+    targets.push({ name: 'Monolith GET /products/:id throughput vs bare NestJS floor', limit: '≥ 0.9x', measured: x(v), value: v, met: v >= 0.9 });
+  }
+  return targets;
+}
+
+const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+const mb = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
+const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '–');
+
+/** Milliseconds with the digits that matter at that size. */
+export function ms(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  if (n < 0.1) return n.toFixed(4);
+  if (n < 1) return n.toFixed(3);
+  if (n < 10) return n.toFixed(2);
+  return n.toFixed(1);
+}
+
+function table(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function rss(processes: { role: string; peakRssMB: number }[]): string {
+  return processes.map((p) => `${p.role.replace(/^\S+ /, '')} ${mb(p.peakRssMB)}`).join(', ');
+}
+
+/** Other work took a tenth of the machine on average, or over a quarter of it for a tenth of the run. */
+export function skewed(results: Pick<Results, 'interference' | 'durationSec'>): boolean {
+  return results.interference.meanPct > 10 || results.interference.secondsAbove25Pct > results.durationSec / 10;
+}
+
+function failureLines(http: HttpScenario): string[] {
+  const lines = http.rows.flatMap((r) =>
+    (r.result.failures ?? []).map((f) => `- ${r.label}, ${r.route}: ${int(f.count)} × \`${f.answer.replace(/`/g, "'").replace(/\s+/g, ' ')}\``),
+  );
+  return lines.length ? ['Errors seen (first distinct answers):', '', ...lines, ''] : [];
+}
+
+export function markdown(results: Results): string {
+  const { machine, scenarios } = results;
+  const out: string[] = [];
+  out.push(
+    `Run ${results.startedAt}${results.quick ? ' (quick: short phases, a smoke check only)' : ''}, ${Math.round(results.durationSec)} s in all.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB; ${machine.os}; Node ${machine.node}; Redis ${machine.redis}; ` +
+      `CPU ${machine.busyBeforeRunPct}% busy with other work just before the run.`,
+    `Other work during the run: ${results.interference.meanPct.toFixed(1)}% of the machine on average, ` +
+      `over 25% for ${results.interference.secondsAbove25Pct} s${skewed(results) ? ' (**figures skewed**: rerun on a quiet machine)' : ''}.`,
+    '',
+  );
+  if (results.targets.length) {
+    out.push('**Targets**', '', table(['target', 'limit', 'measured', 'met'], results.targets.map((t) => [t.name, t.limit, t.measured, t.met ? 'yes' : '**no**'])), '');
+  }
+  const bus = scenarios.bus;
+  if (bus) {
+    const p = results.plans.bus;
+    out.push(
+      `**1. Bus round trip** (echo, small payload; every system up at once, measured in ${p.rounds} alternating rounds: ${int(p.sequentialCalls)} sequential calls, ` +
+        `then ${p.durationMs / 1000} s at ${p.inFlight} in flight, per system)`,
+      '',
+      table(
+        ['system', 'median (ms)', 'p99 (ms)', 'median vs floor', 'throughput (req/s)', 'throughput vs floor', 'loaded median / p99 (ms)', 'CPU µs/call: client / server / Redis', 'errors', 'peak RSS (MB)'],
+        bus.rows.map((r) => [
+          r.system,
+          ms(r.sequential.median),
+          ms(r.sequential.p99),
+          r.vsFloor ? x(r.vsFloor.median) : '',
+          int(r.throughput.opsPerSec),
+          r.vsFloor ? x(r.vsFloor.throughput) : '',
+          `${ms(r.throughput.latency.median)} / ${ms(r.throughput.latency.p99)}`,
+          r.cpuPerCallUs ? [r.cpuPerCallUs.client, r.cpuPerCallUs.server, r.cpuPerCallUs.redis].map((v) => v.toFixed(1)).join(' / ') : '',
+          int(r.sequential.errors + r.throughput.errors),
+          rss(r.processes),
+        ]),
+      ),
+      '',
+      `Floor: the better raw ioredis variant per figure (median latency: ${bus.floor.medianOf}, ${ms(bus.floor.median)} ms; ` +
+        `throughput: ${bus.floor.throughputOf}, ${int(bus.floor.throughput)} req/s). ` +
+        `In-process overhead over a direct method call: ${bus.inProcessOverheadUs.toFixed(1)} µs per call (median of sequential calls), ` +
+        `${bus.inProcessOverheadUsUnderLoad.toFixed(1)} µs per call at ${p.inFlight} in flight. ` +
+        `Cleave Redis vs NestJS Transport.REDIS throughput: ${x(bus.cleaveRedisVsNestThroughput)}.`,
+      '',
+    );
+  }
+  const events = scenarios.events;
+  if (events) {
+    const p = results.plans.events;
+    out.push(
+      `**2. Events, emit to handler** (both systems up at once, ${p.rounds} alternating round(s); paced: ${p.latencyEvents} events one at a time; ` +
+        `load: ${p.durationMs / 1000} s of emits at ${p.inFlight} in flight, then the delivery of all of them; delivered/s counts distinct events, first emit to last handling)`,
+      '',
+      table(
+        ['system', 'consumers', 'paced median / p99 (ms)', 'delivered/s', 'vs NestJS', 'loaded median / p99 (ms)', 'emitted', 'delivered', 'duplicates', 'lost / unacked', 'peak RSS (MB)'],
+        events.rows.map((r) => [
+          r.system,
+          String(r.consumers),
+          `${ms(r.paced.latency.median)} / ${ms(r.paced.latency.p99)}`,
+          int(r.load.deliveredPerSec),
+          r.vsNest === undefined ? '' : x(r.vsNest),
+          `${ms(r.load.latency.median)} / ${ms(r.load.latency.p99)}`,
+          int(r.load.emitted),
+          int(r.load.delivered),
+          int(r.load.duplicates),
+          `${int(r.load.lost + r.paced.lost + r.load.emitErrors)} / ${r.load.unacked === undefined ? 'n/a' : int(r.load.unacked)}`,
+          rss(r.processes),
+        ]),
+      ),
+      '',
+    );
+  }
+  const http = scenarios.http;
+  if (http) {
+    const p = results.plans.http;
+    out.push(
+      `**3. HTTP through the gateway** (autocannon, loopback; ${p.durationSec} s per run after ${p.warmupSec} s warm-up; GET at ${p.getConnections} connections, ` +
+        `checkout at ${p.checkoutConnections}, "1 conn" at one connection; ${http.database})`,
+      '',
+      table(
+        ['system', 'route', 'connections', 'median (ms)', 'p99 (ms)', 'req/s', 'vs reference', 'CPU µs/request: app / Redis+PG / autocannon', 'errors', 'peak RSS (MB)'],
+        http.rows.map((r) => [
+          r.label,
+          r.route,
+          String(r.result.connections),
+          ms(r.result.latency.median),
+          ms(r.result.latency.p99),
+          int(r.result.requestsPerSec),
+          r.vsRef ? `${x(r.vsRef.throughput)} ${r.vsRef.ref}` : '',
+          r.result.cpuSeconds
+            ? [r.result.cpuSeconds.system, r.result.cpuSeconds.services, r.result.cpuSeconds.loadGenerator].map((v) => int((v / r.result.ok) * 1e6)).join(' / ')
+            : '',
+          int(r.result.errors),
+          rss(r.processes),
+        ]),
+      ),
+      '',
+      ...failureLines(http),
+      '**4. Memory** (RSS, MB: idle a second after seeding; under load the highest sampled while the HTTP runs above ran; peak is VmHWM)',
+      '',
+      table(
+        ['system', 'processes', 'idle', 'under load', 'peak', 'vs monolith (idle / under load)', 'per process (idle / under load)'],
+        http.memory.map((m) => [
+          m.label,
+          String(m.processes),
+          mb(m.idleMB),
+          mb(m.underLoadMB),
+          mb(m.peakMB),
+          m.vsMonolith ? `${x(m.vsMonolith.idle)} / ${x(m.vsMonolith.underLoad)}` : '',
+          m.perProcess.map((q) => `${q.role} ${mb(q.idleMB)}/${mb(q.underLoadMB)}`).join(', '),
+        ]),
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
+}

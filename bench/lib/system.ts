@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { Child, ROOT, startApp } from './proc';
+import { createDatabases, dropDatabases } from './postgres';
+
+export const ADMIN = { email: 'admin@bench.test', password: 'bench-admin-password' };
+const CUSTOMER = { email: 'customer@bench.test', password: 'bench-customer-password' };
+
+export type SplitDatabase = 'sqlite' | 'postgres';
+
+/**
+ * A running Cleave from the real build in dist/: the monolith, or one process per entry of
+ * config/topology/split.json. Fresh data directory, Redis key prefix and (split on
+ * PostgreSQL) databases each time; `stop` removes them all.
+ */
+export class CleaveSystem {
+  readonly instances: Child[] = [];
+  private constructor(
+    readonly topology: 'monolith' | 'split',
+    readonly env: Record<string, string>,
+    readonly dataDir: string,
+    private readonly databasePrefix?: string,
+  ) {}
+
+  static async start(topology: 'monolith' | 'split', redisUrl: string, database: SplitDatabase = 'sqlite'): Promise<CleaveSystem> {
+    const runId = `${topology}_${randomBytes(4).toString('hex')}`;
+    const dataDir = mkdtempSync(join(tmpdir(), `cleave-bench-${topology}-`));
+    const env: Record<string, string> = {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      CLEAVE_TOPOLOGY: topology,
+      CLEAVE_DATA_DIR: dataDir,
+      CLEAVE_CONFIG_DIR: join(ROOT, 'config'),
+      REDIS_URL: redisUrl,
+      CLEAVE_REDIS_PREFIX: `cleave-bench-${runId}`,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      JWT_SECRET: `bench-secret-${randomBytes(16).toString('hex')}`,
+    };
+    let databasePrefix: string | undefined;
+    if (topology === 'split' && database === 'postgres') {
+      databasePrefix = `cleave_bench_${runId}`;
+      Object.assign(env, await createDatabases(databasePrefix, moduleNames()));
+    }
+    const system = new CleaveSystem(topology, env, dataDir, databasePrefix);
+    try {
+      // Each process owns its modules' databases, so they can all start (and migrate) at once.
+      await Promise.all(system.processNames().map((name) => system.startInstance(name)));
+    } catch (error) {
+      await system.stop();
+      throw error;
+    }
+    return system;
+  }
+
+  processNames(): string[] {
+    return Object.keys(topologyFile(this.topology).processes);
+  }
+
+  get gatewayUrl(): string {
+    const gateways = Object.entries(topologyFile(this.topology).processes).filter(([, p]) => p.gateway).map(([name]) => name);
+    const gateway = this.instances.find((i) => gateways.includes(i.info.process));
+    if (!gateway) throw new Error('no gateway instance is running');
+    return gateway.info.url;
+  }
+
+  async startInstance(process: string): Promise<Child> {
+    const count = this.instances.filter((i) => i.info.process === process).length;
+    const app = this.topology === 'monolith' ? 'monolith' : process;
+    const child = await startApp(count ? `${process}#${count + 1}` : process, app, { ...this.env, CLEAVE_PROCESS: process });
+    this.instances.push(child);
+    return child;
+  }
+
+  async stop(redis?: Redis): Promise<void> {
+    await Promise.all(this.instances.map((i) => i.stop()));
+    if (redis) await deleteKeys(redis, this.env.CLEAVE_REDIS_PREFIX);
+    if (this.databasePrefix) await dropDatabases(this.databasePrefix, moduleNames()).catch(() => undefined);
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+function topologyFile(name: string): { processes: Record<string, { gateway?: boolean; modules?: string[] }> } {
+  return JSON.parse(readFileSync(join(ROOT, 'config/topology', `${name}.json`), 'utf8'));
+}
+
+function moduleNames(): string[] {
+  return Object.values(topologyFile('split').processes).flatMap((p) => p.modules ?? []);
+}
+
+/** Redis's own CPU seconds so far (user + system), from INFO. */
+export async function redisCpuSeconds(ctx: { redis: Redis }): Promise<number> {
+  const info = await ctx.redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+/** Deletes every key under a prefix (SCAN, never KEYS on a shared server). */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+export interface Seeded {
+  /** Products GET /products/:id rotates over. */
+  productIds: string[];
+  /** Products the checkout orders rotate over (stock never runs out during a run). */
+  checkoutIds: string[];
+  /** A customer's bearer token. */
+  token: string;
+}
+
+async function api<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** Through the API only: an admin adds products, a customer registers and logs in. */
+export async function seed(base: string, products: number, checkoutProducts: number): Promise<Seeded> {
+  const admin = await api<{ accessToken: string }>(base, 'POST', '/auth/login', ADMIN);
+  const create = (i: number, stock: number) =>
+    api<{ id: string }>(base, 'POST', '/products', { name: `Bench product ${i}`, description: 'Made by the benchmark', priceCents: 100 + i, currency: 'USD', stock }, admin.accessToken);
+  const productIds: string[] = [];
+  for (let i = 0; i < products; i++) productIds.push((await create(i, 1000)).id);
+  const checkoutIds: string[] = [];
+  for (let i = 0; i < checkoutProducts; i++) checkoutIds.push((await create(products + i, 1_000_000_000)).id);
+  await api(base, 'POST', '/auth/register', CUSTOMER);
+  const customer = await api<{ accessToken: string }>(base, 'POST', '/auth/login', CUSTOMER);
+  return { productIds, checkoutIds, token: customer.accessToken };
+}
