@@ -201,7 +201,7 @@ describe('ServiceBus across two processes over Redis', () => {
 
   afterAll(async () => {
     await Promise.all([echoApp?.close(), callerApp?.close()]);
-    const keys = await redis.keys(`${prefix}:*`);
+    const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
   });
