@@ -38,7 +38,8 @@ describe('split: a process per module over Redis, PostgreSQL per module', () => 
 
     it('forgets an instance killed with -9 within three heartbeats', async () => {
       const extra = await system.startInstance('users');
-      const listed = async () => ((await request(system.gatewayUrl).get('/services')).body.services as ServiceView[]).find((s) => s.process === 'users')!.instances.map((i) => i.instanceId);
+      const admin = await adminToken(system.gatewayUrl);
+      const listed = async () => ((await request(system.gatewayUrl).get('/services').set('Authorization', `Bearer ${admin}`)).body.services as ServiceView[]).find((s) => s.process === 'users')!.instances.map((i) => i.instanceId);
       await eventually(async () => expect(await listed()).toContain(extra.instanceId));
       await system.kill(extra, 'SIGKILL');
       const started = Date.now();

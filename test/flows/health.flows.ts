@@ -30,8 +30,10 @@ export function healthFlows(system: () => CleaveSystem): void {
 
   it('lists every service with its ready instances, and calls the system healthy', async () => {
     const url = system().gatewayUrl;
+    await request(url).get('/services').expect(401);
+    const admin = await adminToken(url);
     const services = await eventually(async () => {
-      const res = await request(url).get('/services').expect(200);
+      const res = await request(url).get('/services').set('Authorization', `Bearer ${admin}`).expect(200);
       const list = res.body.services as ServiceView[];
       const notReady = list.filter((s) => !s.instances.some((i) => i.status === 'up'));
       if (notReady.length) throw new Error(`not ready yet: ${notReady.map((s) => s.process).join(', ')}`);

@@ -1,4 +1,7 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException, UseGuards } from '@nestjs/common';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { Roles } from '../auth/roles.decorator';
+import { RolesGuard } from '../auth/roles.guard';
 import { ServiceView, SystemHealth, SystemHealthService } from './system-health.service';
 
 /** The operator's view of the whole system, from the gateway. */
@@ -6,7 +9,10 @@ import { ServiceView, SystemHealth, SystemHealthService } from './system-health.
 export class SystemHealthController {
   constructor(private readonly system: SystemHealthService) {}
 
+  /** Administrators only: it shows hosts, process ids, versions and internal URLs. */
   @Get('services')
+  @UseGuards(JwtAuthGuard, RolesGuard)
+  @Roles('admin')
   async services(): Promise<{ services: ServiceView[] }> {
     return { services: await this.system.services() };
   }

@@ -57,7 +57,8 @@ export class SystemHealthService {
   }
 }
 
+/** The failing checks by name only: this answer is public, the checks' own messages are not. */
 function describeFailures(instances: InstanceInfo[]): string {
-  const reasons = new Set(instances.flatMap((i) => Object.entries(i.failing ?? {}).map(([check, why]) => `${check}: ${why}`)));
-  return reasons.size ? [...reasons].join('; ') : 'not ready';
+  const checks = new Set(instances.flatMap((i) => Object.keys(i.failing ?? {})));
+  return checks.size ? `failing ${[...checks].join(', ')}` : 'not ready';
 }

@@ -13,6 +13,9 @@ export interface ConsumerLag {
 export type TransportName = 'local' | 'redis';
 export type Outcome = 'ok' | 'error' | 'timeout';
 
+/** Every consumer's lag source: one gauge per process reads them all, whichever BusMetrics registered it. */
+const lagSources = new Set<() => Promise<ConsumerLag[]>>();
+
 /** Bus counters in the process's Prometheus registry; the per-message ones are hot-path metrics. */
 @Injectable()
 export class BusMetrics {
@@ -34,9 +37,8 @@ export class BusMetrics {
       labelNames: ['pattern'],
     }),
   );
-  private readonly lagSources = new Set<() => Promise<ConsumerLag[]>>();
   private readonly lag = getOrCreate('cleave_event_consumer_lag', () => {
-    const sources = this.lagSources;
+    const sources = lagSources;
     return new Gauge({
       name: 'cleave_event_consumer_lag',
       help: 'Events not yet delivered to a subscribing module (read at scrape time)',
@@ -72,7 +74,7 @@ export class BusMetrics {
   /** Adds a source of consumer lag, read at each scrape. */
   reportLag(source: () => Promise<ConsumerLag[]>): void {
     void this.lag;
-    this.lagSources.add(source);
+    lagSources.add(source);
   }
 
   countExpired(pattern: string): void {

@@ -8,13 +8,14 @@ import { ServiceBus } from '../bus/service-bus';
 import { RedisConnections } from '../bus/transports/redis/redis.connections';
 import { ServiceRegistry } from '../registry/service-registry';
 import { TargetPolicies } from '../resilience/target-policies';
+import { withTimeout } from './with-timeout';
 
 const PING_TIMEOUT_MS = 1000;
 
 /**
  * Whether this process can do its work: its modules' databases answer, Redis answers (when
- * split), and every module it calls has a ready instance and a breaker that is not open
- * (for a module of a non-critical process, its absence is reported as degraded, not down).
+ * split), and every module it calls has a live instance (for a module of a non-critical
+ * process, or behind an open breaker, it reports degraded instead of down).
  * Checked live at every request to /health/ready and every heartbeat, so it turns back to
  * ready on its own when a dependency returns.
  */
@@ -72,19 +73,31 @@ export class Readiness {
     }
   }
 
+  /**
+   * A module this process calls is available when an instance of it is alive (heartbeating),
+   * whatever that instance's own readiness: judging by it would spread one outage down the
+   * whole chain. An open breaker is reported as degraded, not down: cockatiel half-opens only
+   * when a call tries, so "down" would keep this process out of rotation with nothing to try.
+   */
   private async checkTarget(target: string) {
     const indicator = this.indicators.check(`module:${target}`);
-    if (this.policies.breakerStates()[target] === 'open') return indicator.down({ message: `circuit breaker for ${target} is open` });
     const host = this.options.topology.hostOfModule(target);
-    const instances = (await this.registry.instances()).filter((i) => i.process === host);
-    const ready = instances.filter((i) => i.status === 'up').length;
-    if (!ready) {
-      const message = instances.length ? `no ready ${host} instance (${instances.length} not ready)` : `no ${host} instance is running`;
+    let alive: number;
+    try {
+      alive = (await withTimeout(this.registry.instances(), PING_TIMEOUT_MS)).filter((i) => i.process === host).length;
+    } catch (error) {
+      return indicator.down({ message: `cannot read the service registry: ${(error as Error).message}` });
+    }
+    if (!alive) {
+      const message = `no ${host} instance is running`;
       // Without a non-critical service this process still does its main work: degraded, not down.
       if (!this.options.topology.process(host).critical) return indicator.up({ degraded: true, message, instances: 0 });
       return indicator.down({ message, instances: 0 });
     }
-    return indicator.up({ instances: ready });
+    if (this.policies.breakerStates()[target] === 'open') {
+      return indicator.up({ degraded: true, message: `circuit breaker for ${target} is open`, instances: alive });
+    }
+    return indicator.up({ instances: alive });
   }
 
   private dataSource(module: string): DataSource | undefined {
@@ -94,11 +107,4 @@ export class Readiness {
       return undefined;
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]).finally(() =>
-    clearTimeout(timer),
-  );
 }

@@ -36,11 +36,13 @@ abstract class HotPathMetric<Child> {
     return entry.child;
   }
 
+  /** Zeroes every child in place: callers keep their children, so they must stay live. */
   reset(): void {
-    this.children.clear();
+    for (const entry of this.children.values()) this.zero(entry.child);
   }
 
   protected abstract createChild(): Child;
+  protected abstract zero(child: Child): void;
 }
 
 export interface CounterChild {
@@ -58,6 +60,10 @@ export class HotPathCounter extends HotPathMetric<CounterChild> {
         this.value += by;
       },
     };
+  }
+
+  protected zero(child: CounterChild): void {
+    child.value = 0;
   }
 
   get(): { name: string; help: string; type: string; aggregator: string; values: MetricValue[] } {
@@ -94,6 +100,12 @@ export class HotPathHistogram extends HotPathMetric<HistogramChild & { counts: F
         }
       },
     };
+  }
+
+  protected zero(child: { counts: Float64Array; sum: number; count: number }): void {
+    child.counts.fill(0);
+    child.sum = 0;
+    child.count = 0;
   }
 
   get(): { name: string; help: string; type: string; aggregator: string; values: MetricValue[] } {

@@ -3,8 +3,11 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { BUS_OPTIONS, BusOptions } from '../bus/bus.options';
 import { PLATFORM_SETTINGS, PlatformSettings } from '../config/platform.settings';
 import { Readiness } from '../health/readiness.service';
+import { withTimeout } from '../health/with-timeout';
 import { InstanceInfo } from './instance-info';
 import { ServiceRegistry } from './service-registry';
+
+const REGISTRY_TIMEOUT_MS = 1000;
 
 /** Announces this instance, with its readiness, every heartbeat; withdraws it on a clean stop. */
 @Injectable()
@@ -51,20 +54,21 @@ export class Heartbeat implements BeforeApplicationShutdown {
     const failing: Record<string, string> = {};
     for (const [key, value] of Object.entries(result.error ?? {})) failing[key] = String((value as { message?: unknown }).message ?? 'down');
     try {
-      await this.registry.announce({
+      await withTimeout(this.registry.announce({
         ...this.info,
         status: result.status === 'ok' ? 'up' : 'down',
         ...(Object.keys(failing).length ? { failing } : {}),
         lastSeen: new Date().toISOString(),
-      });
+      }), REGISTRY_TIMEOUT_MS);
     } catch (error) {
       this.logger.warn(`Heartbeat not recorded: ${(error as Error).message}`);
     }
   }
 
+  /** Bounded: a Redis that is away must not stretch a shutdown past its grace period. */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.beating;
-    if (this.info) await this.registry.withdraw(this.info.instanceId).catch(() => undefined);
+    await withTimeout(this.beating ?? Promise.resolve(), REGISTRY_TIMEOUT_MS).catch(() => undefined);
+    if (this.info) await withTimeout(this.registry.withdraw(this.info.instanceId), REGISTRY_TIMEOUT_MS).catch(() => undefined);
   }
 }

@@ -133,3 +133,28 @@ describe('parseResilienceConfig', () => {
     ).toThrow(/unknown setting "timeout"[\s\S]*defaults.retry.maxAttempts must be a positive integer[\s\S]*needs exactly one of consecutiveFailures or failureRatio[\s\S]*breaker and bulkhead are per target/);
   });
 });
+
+describe('TargetPolicies and spent budgets', () => {
+  it('does not hold calls that were never sent against the target', async () => {
+    const p = new TargetPolicies(parseResilienceConfig({ targets: { t: { bulkhead: { maxConcurrent: 1, maxQueue: 10 }, breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 } } } }));
+    const call = p.forCall('t', 'read', true);
+    const slow = faulty([120]);
+    // One call holds the only slot; the queued ones run out of budget before they are sent.
+    const calls = [call.execute(slow.attempt, 1000), call.execute(slow.attempt, 40), call.execute(slow.attempt, 40), call.execute(slow.attempt, 40)];
+    const results = await Promise.allSettled(calls);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+    expect(slow.starts).toHaveLength(1);
+    expect(p.breakerStates()).toEqual({ t: 'closed' });
+    await expect(call.execute(faulty(['ok']).attempt, 100)).resolves.toBe('ok');
+  });
+
+  it('stops retrying when the budget cannot hold another attempt', async () => {
+    const p = new TargetPolicies(parseResilienceConfig({ targets: { t: { retry: { maxAttempts: 5, initialDelayMs: 30, maxDelayMs: 200 } } } }));
+    const started = Date.now();
+    await expect(p.forCall('t', 'read', true).execute(async (left) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, 80)));
+      throw new ServiceUnavailableError('down');
+    }, 100)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(Date.now() - started).toBeLessThan(100 + 60);
+  });
+});

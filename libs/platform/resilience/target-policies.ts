@@ -39,14 +39,23 @@ interface TargetGuards {
   observe(): void;
 }
 
-/** Only failures of the target itself (timeouts, unreachable) count; a 404 or 409 is an answer. */
-const targetFailure = handleWhen((error) => error instanceof CleaveError && error.retryable);
-
 /** Set on a failure that left the call no time for another attempt. */
 const OUT_OF_TIME = Symbol('outOfTime');
+/** Set on a call given up before it was sent (its budget spent, e.g. waiting for a bulkhead slot). */
+const NOT_SENT = Symbol('notSent');
+
+type Marked = { [OUT_OF_TIME]?: boolean; [NOT_SENT]?: boolean };
+
+/**
+ * Only failures of the target itself (timeouts, unreachable) count; a 404 or 409 is an
+ * answer, and a call that was never sent says nothing about the target.
+ */
+const targetFailure = handleWhen((error) => error instanceof CleaveError && error.retryable && !(error as Marked)[NOT_SENT]);
 
 /** Worth another attempt: a failure of the target, with time left to try again. */
-const retryableInTime = handleWhen((error) => error instanceof CleaveError && error.retryable && !(error as { [OUT_OF_TIME]?: boolean })[OUT_OF_TIME]);
+const retryableInTime = handleWhen(
+  (error) => error instanceof CleaveError && error.retryable && !(error as Marked)[OUT_OF_TIME] && !(error as Marked)[NOT_SENT],
+);
 
 /** Below this much time left, another attempt could not get an answer back anyway. */
 const MIN_ATTEMPT_MS = 5;
@@ -84,7 +93,10 @@ export class TargetPolicies {
         const deadline = Date.now() + deadlineMs;
         const running = policy.execute(async () => {
           const left = deadline - Date.now();
-          if (left <= 0) throw new ServiceUnavailableError(`${target} did not answer ${pattern} within ${deadlineMs} ms`, { target, pattern });
+          if (left < MIN_ATTEMPT_MS) {
+            const error = new ServiceUnavailableError(`${target} did not answer ${pattern} within ${deadlineMs} ms`, { target, pattern });
+            throw Object.defineProperty(error, NOT_SENT, { value: true });
+          }
           try {
             return await attempt(left);
           } catch (error) {

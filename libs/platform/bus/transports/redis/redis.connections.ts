@@ -44,6 +44,11 @@ export class RedisConnections implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // QUIT is not auto-pipelined and could overtake replies and acks still queued; a PING
+    // is, so once it answers everything queued before it has been sent.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.command.ping().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+    clearTimeout(timer);
     await Promise.all(this.all.map((c) => c.quit().catch(() => c.disconnect())));
   }
 }
