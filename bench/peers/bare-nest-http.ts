@@ -2,7 +2,9 @@
  * The floor of the monolith's GET /products/:id: a bare NestJS app (Express, as Cleave)
  * with one route doing the same database read, findOneBy on the same `products` table of
  * the same SQLite file (BENCH_SQLITE_FILE, the monolith's catalog.sqlite), with the same
- * pragmas, and the same answer shape. No bus, no gateway, no global pipes or filters.
+ * pragmas, and the same answer shape. No bus, no gateway, no global pipes or filters; its
+ * entity is its own copy on purpose: a floor that imported Cleave would not be bare.
+ */
  */
 import { Controller, Get, Module, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
