@@ -5,7 +5,6 @@
  * pragmas, and the same answer shape. No bus, no gateway, no global pipes or filters; its
  * entity is its own copy on purpose: a floor that imported Cleave would not be bare.
  */
- */
 import { Controller, Get, Module, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
