@@ -1,7 +1,8 @@
 import { createServer, Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { CleaveSystem, eventually } from './support/system';
+import { CleaveSystem } from './support/system';
+import { eventually } from './support/eventually';
 
 /**
  * With OTEL_EXPORTER_OTLP_ENDPOINT set, spans go to the collector (OTLP over HTTP) instead of

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { CleaveSystem, eventually, metricValue } from './support/system';
+import { CleaveSystem, metricValue } from './support/system';
+import { eventually } from './support/eventually';
 import { adminToken, createProduct, registerAndLogin, shopFlows } from './flows/shop.flows';
 import { healthFlows } from './flows/health.flows';
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { CleaveSystem, eventually } from './support/system';
+import { CleaveSystem } from './support/system';
+import { eventually } from './support/eventually';
 import { adminToken, createProduct, registerAndLogin } from './flows/shop.flows';
 
 /** A span as GET /traces/:traceId returns it (see libs/platform/tracing/span-store.ts). */

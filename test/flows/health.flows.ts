@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { randomBytes } from 'node:crypto';
-import { CleaveSystem, eventually } from '../support/system';
+import { CleaveSystem } from '../support/system';
+import { eventually } from '../support/eventually';
 import { adminToken, createProduct, registerAndLogin } from './shop.flows';
 
 interface ServiceView {

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { ADMIN, CleaveSystem, eventually } from '../support/system';
+import { ADMIN, CleaveSystem } from '../support/system';
+import { eventually } from '../support/eventually';
 
 export interface Shopper {
   id: string;

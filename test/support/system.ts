@@ -188,16 +188,3 @@ export async function metricValue(instance: Instance, name: string, labels: Reco
   }
   return 0;
 }
-
-/** Polls an observable condition until it holds; fails with the last error after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
-}

@@ -1,20 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Controller, INestApplication, Injectable, Module } from '@nestjs/common';
 import { Ctx } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { clientFor, defineContract, event, request } from '@cleave/contracts/kernel/contract';
 import { ConflictError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
+import { startBusApp, testBusOptions } from '../../../test/support/bus-app';
+import { eventually } from '../../../test/support/eventually';
 import { ensureRedis, startPrivateRedis } from '../../../test/support/redis';
 import { BusContext } from './bus.context';
 import { Handles, OnEvent } from './bus.decorators';
 import { BusModule } from './bus.module';
-import { BusOptions } from './bus.options';
 import { ServiceBus } from './service-bus';
 import { Topology } from './topology';
-import { DEFAULT_RESILIENCE, parseResilienceConfig } from '../resilience/resilience.config';
-import { InProcessServer } from './transports/in-process/in-process.server';
-import { RedisServer } from './transports/redis/redis.server';
+import { parseResilienceConfig } from '../resilience/resilience.config';
 
 const echoContract = defineContract('echo', {
   requests: {
@@ -96,49 +94,13 @@ class CallerModule {}
 
 const modules = ['echo', 'caller'];
 
-function options(topology: Topology, processName: string, redisUrl: string, prefix: string, overrides: Partial<BusOptions> = {}): BusOptions {
-  return {
-    topology,
-    processName,
-    instanceId: `${processName}-${randomBytes(3).toString('hex')}`,
-    redisUrl,
-    redisPrefix: prefix,
-    requestTimeoutMs: 1000,
-    maxInFlight: 64,
-    batchSize: 16,
-    eventClaimIdleMs: 100,
-    eventClaimIntervalMs: 20,
-    eventMaxDeliveries: 3,
-    resilience: DEFAULT_RESILIENCE,
-    ...overrides,
-  };
-}
-
-async function startApp(bus: BusOptions, imports: unknown[]): Promise<INestApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [BusModule.forRoot(bus), ...(imports as never[])] }).compile();
-  const app = moduleRef.createNestApplication({ logger: process.env.BUS_SPEC_LOG ? undefined : false });
-  app.connectMicroservice({ strategy: app.get(InProcessServer) });
-  if (!bus.topology.isSingleProcess) app.connectMicroservice({ strategy: app.get(RedisServer) });
-  await app.startAllMicroservices();
-  await app.init();
-  return app;
-}
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('ServiceBus in one process', () => {
   let app: INestApplication;
   let caller: Caller;
 
   beforeAll(async () => {
     const topology = Topology.parse('one', { processes: { all: { gateway: true, modules } } }, modules);
-    app = await startApp(options(topology, 'all', 'redis://127.0.0.1:1', 'unused'), [EchoModule, CallerModule]);
+    app = await startBusApp(testBusOptions(topology, 'all', 'redis://127.0.0.1:1', 'unused'), [EchoModule, CallerModule]);
     caller = app.get(Caller);
   });
 
@@ -176,7 +138,7 @@ describe('ServiceBus in one process', () => {
     received.audit = [];
     received.mirror = [];
     await caller.bus.publish(echoContract, 'echo.happened', { n: 1 });
-    await until(() => received.audit.length === 1 && received.mirror.length === 1);
+    await eventually(async () => expect([received.audit.length, received.mirror.length]).toEqual([1, 1]), 5000, 10);
   });
 });
 
@@ -194,8 +156,8 @@ describe('ServiceBus across two processes over Redis', () => {
     redis = new Redis(redisUrl);
     prefix = `cleave-bus-spec-${randomBytes(4).toString('hex')}`;
     topology = Topology.parse('two', { processes: { a: { modules: ['echo'] }, b: { gateway: true, modules: ['caller'] } } }, modules);
-    echoApp = await startApp(options(topology, 'a', redisUrl, prefix), [EchoModule]);
-    callerApp = await startApp(options(topology, 'b', redisUrl, prefix), [CallerModule]);
+    echoApp = await startBusApp(testBusOptions(topology, 'a', redisUrl, prefix), [EchoModule]);
+    callerApp = await startBusApp(testBusOptions(topology, 'b', redisUrl, prefix), [CallerModule]);
     caller = callerApp.get(Caller);
   });
 
@@ -236,11 +198,11 @@ describe('ServiceBus across two processes over Redis', () => {
     received.audit = [];
     received.mirror = [];
     await caller.bus.publish(echoContract, 'echo.happened', { n: 42 });
-    await until(() => received.audit.length === 1 && received.mirror.length === 1);
+    await eventually(async () => expect([received.audit.length, received.mirror.length]).toEqual([1, 1]), 5000, 10);
   });
 
   it('answers the requests it holds before it stops', async () => {
-    const second = await startApp(options(topology, 'a', redisUrl, prefix), [EchoModule]);
+    const second = await startBusApp(testBusOptions(topology, 'a', redisUrl, prefix), [EchoModule]);
     await echoApp.close();
     try {
       const slow = caller.echo.slow({ ms: 300 });
@@ -249,13 +211,13 @@ describe('ServiceBus across two processes over Redis', () => {
       await expect(slow).resolves.toMatchObject({ deadline: expect.any(Number) });
       await closing;
     } finally {
-      echoApp = await startApp(options(topology, 'a', redisUrl, prefix), [EchoModule]);
+      echoApp = await startBusApp(testBusOptions(topology, 'a', redisUrl, prefix), [EchoModule]);
     }
   });
 
   it('opens the breaker of a failing target, fails fast, then half-opens and closes', async () => {
     const resilience = parseResilienceConfig({ targets: { echo: { retry: false, breaker: { consecutiveFailures: 2, halfOpenAfterMs: 300 } } } });
-    const app = await startApp(options(topology, 'b', redisUrl, prefix, { resilience }), [CallerModule]);
+    const app = await startBusApp(testBusOptions(topology, 'b', redisUrl, prefix, { resilience }), [CallerModule]);
     try {
       const echo = app.get(Caller).echo;
       for (let i = 0; i < 2; i++) await expect(echo.slow({ ms: 200 }, { timeoutMs: 40 })).rejects.toThrow(/did not answer/);
@@ -272,7 +234,7 @@ describe('ServiceBus across two processes over Redis', () => {
 
   it('ends in a 503 within the deadline when nobody serves the module', async () => {
     const lonely = Topology.parse('lonely', { processes: { x: { modules: ['echo'] }, b: { gateway: true, modules: ['caller'] } } }, modules);
-    const app = await startApp(options(lonely, 'b', redisUrl, `${prefix}-lonely`, { requestTimeoutMs: 200 }), [CallerModule]);
+    const app = await startBusApp(testBusOptions(lonely, 'b', redisUrl, `${prefix}-lonely`, { requestTimeoutMs: 200 }), [CallerModule]);
     try {
       const started = Date.now();
       const error = await app.get(Caller).echo.echo({ text: 'anyone?' }).catch((e) => e);
@@ -288,7 +250,7 @@ describe('ServiceBus across two processes over Redis', () => {
     received.audit = [];
     received.mirror = [];
     await caller.bus.publish(echoContract, 'echo.happened', { n: 7 });
-    await until(() => received.audit.length === 1 && received.mirror.length === 1);
+    await eventually(async () => expect([received.audit.length, received.mirror.length]).toEqual([1, 1]), 5000, 10);
     expect(received.mirror).toEqual(['7']);
   });
 
@@ -296,14 +258,13 @@ describe('ServiceBus across two processes over Redis', () => {
     received.audit = [];
     failuresLeft = 1;
     await caller.bus.publish(echoContract, 'echo.happened', { n: 8 });
-    await until(() => received.audit.length === 1);
+    await eventually(async () => expect(received.audit).toHaveLength(1), 5000, 10);
     expect(failuresLeft).toBe(0);
 
     failuresLeft = 1_000;
     await caller.bus.publish(echoContract, 'echo.happened', { n: 9 });
     const dlq = `${prefix}:dlq:echo.happened`;
-    const deadline = Date.now() + 5000;
-    while ((await redis.xlen(dlq)) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(async () => expect(await redis.xlen(dlq)).toBeGreaterThan(0), 5000, 20);
     failuresLeft = 0;
     const [entry] = await redis.xrange(dlq, '-', '+');
     expect(entry[1]).toEqual(expect.arrayContaining(['group', 'audit']));
@@ -316,8 +277,8 @@ describe('ServiceBus when Redis restarts', () => {
   it('reconnects on its own: requests and events flow again, with the consumer groups recreated', async () => {
     const server = await startPrivateRedis();
     const topology = Topology.parse('two', { processes: { a: { modules: ['echo'] }, b: { gateway: true, modules: ['caller'] } } }, modules);
-    const echoApp = await startApp(options(topology, 'a', server.url, 'restart'), [EchoModule]);
-    const callerApp = await startApp(options(topology, 'b', server.url, 'restart'), [CallerModule]);
+    const echoApp = await startBusApp(testBusOptions(topology, 'a', server.url, 'restart'), [EchoModule]);
+    const callerApp = await startBusApp(testBusOptions(topology, 'b', server.url, 'restart'), [CallerModule]);
     const caller = callerApp.get(Caller);
     try {
       expect(await caller.echo.echo({ text: 'before' })).toMatchObject({ text: 'before' });

@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
 import { Controller, Get, INestApplication, Injectable, Logger, Module } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { context, trace } from '@opentelemetry/api';
 import request from 'supertest';
 import { clientFor, defineContract, event, request as busRequest } from '@cleave/contracts/kernel/contract';
@@ -10,9 +9,9 @@ import { BusModule } from '../bus/bus.module';
 import { currentCall } from '../bus/call-context';
 import { ServiceBus } from '../bus/service-bus';
 import { Topology } from '../bus/topology';
-import { InProcessServer } from '../bus/transports/in-process/in-process.server';
-import { DEFAULT_RESILIENCE } from '../resilience/resilience.config';
 import { JsonLogger } from '../logging/json-logger';
+import { startBusApp, testBusOptions } from '../../../test/support/bus-app';
+import { eventually } from '../../../test/support/eventually';
 import { SPAN_STORE, SpanStore, StoredSpan } from './span-store';
 import { TracingModule } from './tracing.module';
 import { readTracingSettings } from './tracing.settings';
@@ -86,51 +85,25 @@ class PingModule {}
 
 const modules = ['ping', 'audit'];
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('tracing in one process (no Redis)', () => {
   let app: INestApplication;
   let store: SpanStore;
 
   beforeAll(async () => {
     const topology = Topology.parse('one', { processes: { all: { gateway: true, modules } } }, modules);
-    const bus = {
-      topology,
-      processName: 'all',
-      instanceId: 'all-1',
-      redisUrl: 'redis://127.0.0.1:1',
-      redisPrefix: 'unused',
-      requestTimeoutMs: 1000,
-      maxInFlight: 64,
-      batchSize: 16,
-      eventClaimIdleMs: 100,
-      eventClaimIntervalMs: 20,
-      eventMaxDeliveries: 3,
-      resilience: DEFAULT_RESILIENCE,
-    };
-    const moduleRef = await Test.createTestingModule({ imports: [BusModule.forRoot(bus), TracingModule.forRoot(readTracingSettings({})), PingModule] }).compile();
-    app = moduleRef.createNestApplication({ logger });
-    app.connectMicroservice({ strategy: app.get(InProcessServer) });
-    await app.startAllMicroservices();
-    await app.init();
+    const bus = testBusOptions(topology, 'all', 'redis://127.0.0.1:1', 'unused', { instanceId: 'all-1' });
+    app = await startBusApp(bus, [TracingModule.forRoot(readTracingSettings({})), PingModule], logger);
     store = app.get(SPAN_STORE);
   });
 
   afterAll(() => app?.close());
 
   async function spansOf(traceId: string, count: number): Promise<StoredSpan[]> {
-    return until(async () => {
+    return eventually(async () => {
       const spans = await store.trace(traceId);
-      return spans.length >= count ? spans : undefined;
-    });
+      if (spans.length < count) throw new Error(`${spans.length} of ${count} spans so far`);
+      return spans;
+    }, 3000, 10);
   }
 
   it('continues an incoming traceparent: the same trace id in the handler, the event and the response', async () => {
@@ -140,7 +113,7 @@ describe('tracing in one process (no Redis)', () => {
     expect(res.body).toEqual({ traceId, module: 'ping' });
     expect(res.headers['x-trace-id']).toBe(traceId);
     expect(res.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
-    await until(async () => (seen.length ? seen : undefined));
+    await eventually(async () => expect(seen.length).toBeGreaterThan(0), 3000, 10);
     expect(seen).toEqual([{ event: 'ping.done', traceId, module: 'audit' }]);
 
     // http server > bus client > bus server > producer > consumer, each the parent of the next.
@@ -171,7 +144,7 @@ describe('tracing in one process (no Redis)', () => {
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(res.body.traceId).toBe(traceId);
     expect((await store.recent(5)).map((t) => t.traceId)).toContain(traceId);
-    await until(async () => seen.find((s) => s.traceId === traceId));
+    await eventually(async () => expect(seen.some((s) => s.traceId === traceId)).toBe(true), 3000, 10);
   });
 
   it('records a failed call with its outcome and error code', async () => {
@@ -191,6 +164,6 @@ describe('tracing in one process (no Redis)', () => {
     expect(res.traceId).toMatch(/^[0-9a-f]{32}$/);
     const spans = await spansOf(res.traceId!, 2);
     expect(spans.find((s) => s.kind === 'client')?.parentSpanId).toBeUndefined();
-    await until(async () => seen.find((s) => s.traceId === res.traceId));
+    await eventually(async () => expect(seen.some((s) => s.traceId === res.traceId)).toBe(true), 3000, 10);
   });
 });
