@@ -35,3 +35,16 @@ export function nextMessageId(): string {
 export function jsonCopy<T>(value: T): T {
   return value === undefined ? value : JSON.parse(JSON.stringify(value));
 }
+
+/**
+ * Parses a message off the wire. A malformed one is logged and dropped (undefined): a throw
+ * here would land in a Redis connection's callback and bring the process down.
+ */
+export function decodeMessage<T>(raw: string, what: string, logger: { error(message: string): void }): T | undefined {
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    logger.error(`Dropped a malformed ${what}: ${raw.slice(0, 200)}`);
+    return undefined;
+  }
+}

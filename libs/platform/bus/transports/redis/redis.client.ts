@@ -4,7 +4,7 @@ import { currentCall } from '../../call-context';
 import { BusClientProxy } from '../../bus.client-proxy';
 import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
-import { Reply } from '../../envelope';
+import { decodeMessage, Reply } from '../../envelope';
 import { RedisConnections } from './redis.connections';
 
 interface Pending {
@@ -93,13 +93,8 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
   }
 
   private onReply(message: string): void {
-    let reply: Reply;
-    try {
-      reply = JSON.parse(message) as Reply;
-    } catch {
-      this.logger.error(`Ignored a malformed reply: ${message.slice(0, 200)}`);
-      return;
-    }
+    const reply = decodeMessage<Reply>(message, 'reply', this.logger);
+    if (!reply) return;
     const pending = this.pending.get(reply.id);
     if (!pending) return; // answered after its deadline: the caller has had its 503 already
     this.pending.delete(reply.id);

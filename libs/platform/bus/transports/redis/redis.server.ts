@@ -4,7 +4,7 @@ import { BusServer } from '../../bus.server';
 import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
 import { InternalError } from '@cleave/contracts/kernel/errors';
-import { Envelope, Reply } from '../../envelope';
+import { decodeMessage, Envelope, Reply } from '../../envelope';
 import { parseFaultDelays } from '../../faults';
 import { RedisConnections } from './redis.connections';
 import { RedisEventConsumer } from './redis-event.consumer';
@@ -91,13 +91,8 @@ export class RedisServer extends BusServer {
   }
 
   private start(raw: string): void {
-    let envelope: Envelope;
-    try {
-      envelope = JSON.parse(raw) as Envelope;
-    } catch {
-      this.log.error(`Dropped a malformed request: ${raw.slice(0, 200)}`);
-      return;
-    }
+    const envelope = decodeMessage<Envelope>(raw, 'request', this.log);
+    if (!envelope) return;
     if (envelope.deadline !== undefined && envelope.deadline <= Date.now()) {
       // Nobody waits for this answer any more: doing the work late would only do harm.
       this.metrics.countExpired(envelope.pattern);
