@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Redis from 'ioredis';
-import { Child, ROOT, startApp } from './proc';
-import { createDatabases, dropDatabases } from './postgres';
+import { prepareSystemEnv, SystemEnv, topologyFile } from '../../test/support/system-env';
+import { Child, startApp } from './proc';
+import { postgresAdminUrl } from './postgres';
 
 export const ADMIN = { email: 'admin@bench.test', password: 'bench-admin-password' };
 const CUSTOMER = { email: 'customer@bench.test', password: 'bench-customer-password' };
@@ -21,31 +18,12 @@ export class CleaveSystem {
   private constructor(
     readonly topology: 'monolith' | 'split',
     readonly env: Record<string, string>,
-    readonly dataDir: string,
-    private readonly databasePrefix?: string,
+    private readonly resources: SystemEnv,
   ) {}
 
   static async start(topology: 'monolith' | 'split', redisUrl: string, database: SplitDatabase = 'sqlite'): Promise<CleaveSystem> {
-    const runId = `${topology}_${randomBytes(4).toString('hex')}`;
-    const dataDir = mkdtempSync(join(tmpdir(), `cleave-bench-${topology}-`));
-    const env: Record<string, string> = {
-      HOST: '127.0.0.1',
-      PORT: '0',
-      CLEAVE_TOPOLOGY: topology,
-      CLEAVE_DATA_DIR: dataDir,
-      CLEAVE_CONFIG_DIR: join(ROOT, 'config'),
-      REDIS_URL: redisUrl,
-      CLEAVE_REDIS_PREFIX: `cleave-bench-${runId}`,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      JWT_SECRET: `bench-secret-${randomBytes(16).toString('hex')}`,
-    };
-    let databasePrefix: string | undefined;
-    if (topology === 'split' && database === 'postgres') {
-      databasePrefix = `cleave_bench_${runId}`;
-      Object.assign(env, await createDatabases(databasePrefix, moduleNames()));
-    }
-    const system = new CleaveSystem(topology, env, dataDir, databasePrefix);
+    const resources = await prepareSystemEnv(topology, { tag: 'bench', redisUrl, admin: ADMIN, database, postgresAdminUrl: postgresAdminUrl() });
+    const system = new CleaveSystem(topology, resources.env, resources);
     try {
       // Each process owns its modules' databases, so they can all start (and migrate) at once.
       await Promise.all(system.processNames().map((name) => system.startInstance(name)));
@@ -54,6 +32,11 @@ export class CleaveSystem {
       throw error;
     }
     return system;
+  }
+
+  /** Where the modules' SQLite files are. */
+  get dataDir(): string {
+    return this.env.CLEAVE_DATA_DIR;
   }
 
   processNames(): string[] {
@@ -77,18 +60,8 @@ export class CleaveSystem {
 
   async stop(redis?: Redis): Promise<void> {
     await Promise.all(this.instances.map((i) => i.stop()));
-    if (redis) await deleteKeys(redis, this.env.CLEAVE_REDIS_PREFIX);
-    if (this.databasePrefix) await dropDatabases(this.databasePrefix, moduleNames()).catch(() => undefined);
-    rmSync(this.dataDir, { recursive: true, force: true });
+    await this.resources.dispose(redis).catch(() => undefined);
   }
-}
-
-function topologyFile(name: string): { processes: Record<string, { gateway?: boolean; modules?: string[] }> } {
-  return JSON.parse(readFileSync(join(ROOT, 'config/topology', `${name}.json`), 'utf8'));
-}
-
-function moduleNames(): string[] {
-  return Object.values(topologyFile('split').processes).flatMap((p) => p.modules ?? []);
 }
 
 /** Redis's own CPU seconds so far (user + system), from INFO. */
@@ -96,16 +69,6 @@ export async function redisCpuSeconds(ctx: { redis: Redis }): Promise<number> {
   const info = await ctx.redis.info('cpu');
   const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
   return field('used_cpu_user') + field('used_cpu_sys');
-}
-
-/** Deletes every key under a prefix (SCAN, never KEYS on a shared server). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
 }
 
 export interface Seeded {

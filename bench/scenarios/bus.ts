@@ -2,7 +2,8 @@ import { Context, memoryOf, ProcessFigure } from '../lib/context';
 import { ConcurrentRun, SequentialRun } from '../lib/load';
 import { Child, cpuSeconds, startPeer } from '../lib/proc';
 import { LatencyStats, ratio, summarize } from '../lib/stats';
-import { deleteKeys, redisCpuSeconds } from '../lib/system';
+import { deleteKeys } from '../../test/support/system-env';
+import { redisCpuSeconds } from '../lib/system';
 
 export interface BusFigures {
   sequential: LatencyStats & { errors: number };

@@ -2,7 +2,7 @@ import { Context, memoryOf, ProcessFigure } from '../lib/context';
 import { EmitPlan, EmitResult } from '../lib/load';
 import { Child, sleep, startPeer } from '../lib/proc';
 import { LatencyStats, ratio, summarize } from '../lib/stats';
-import { deleteKeys } from '../lib/system';
+import { deleteKeys } from '../../test/support/system-env';
 
 interface Taken {
   handled: number;

@@ -1,12 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import Redis from 'ioredis';
-import { createModuleDatabases, dropModuleDatabases } from './postgres';
+import { prepareSystemEnv, ROOT, SystemEnv, topologyFile } from './system-env';
 
-const ROOT = resolve(__dirname, '../..');
 const READY = /(\S+) ready: (http:\/\/127\.0\.0\.1:\d+) .*instance (\S+)\)/;
 const START_TIMEOUT_MS = 30_000;
 
@@ -42,38 +39,28 @@ export class CleaveSystem {
   private constructor(
     readonly topology: string,
     private readonly env: Record<string, string>,
-    private readonly dataDir: string,
-    private readonly databasePrefix?: string,
+    private readonly resources: SystemEnv,
   ) {}
 
   static async start(topology: string, options: SystemOptions = {}): Promise<CleaveSystem> {
-    const runId = `${topology}_${randomBytes(4).toString('hex')}`;
-    const dataDir = mkdtempSync(join(tmpdir(), `cleave-${topology}-`));
+    const resources = await prepareSystemEnv(topology, {
+      tag: 'test',
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      admin: ADMIN,
+      database: options.database ?? 'postgres',
+    });
     const env: Record<string, string> = {
+      ...resources.env,
       NODE_ENV: 'test',
       NO_COLOR: '1',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      CLEAVE_TOPOLOGY: topology,
-      CLEAVE_DATA_DIR: dataDir,
-      CLEAVE_CONFIG_DIR: join(ROOT, 'config'),
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      CLEAVE_REDIS_PREFIX: `cleave-test-${runId}`,
+      // Short timings, so failures, claims and expiries show within a test's patience.
       CLEAVE_BUS_TIMEOUT_MS: '1500',
       CLEAVE_EVENTS_CLAIM_IDLE_MS: '1000',
       CLEAVE_EVENTS_CLAIM_INTERVAL_MS: '200',
       CLEAVE_HEARTBEAT_MS: '200',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      JWT_SECRET: `test-secret-${runId}`,
+      ...options.env,
     };
-    let databasePrefix: string | undefined;
-    if (topology !== 'monolith' && (options.database ?? 'postgres') === 'postgres') {
-      databasePrefix = `cleave_e2e_${runId}`;
-      Object.assign(env, await createModuleDatabases(databasePrefix, moduleNames()));
-    }
-    Object.assign(env, options.env);
-    const system = new CleaveSystem(topology, env, dataDir, databasePrefix);
+    const system = new CleaveSystem(topology, env, resources);
     try {
       await Promise.all(system.processNames().map((name) => system.startInstance(name)));
     } catch (error) {
@@ -84,13 +71,13 @@ export class CleaveSystem {
   }
 
   get gatewayUrl(): string {
-    const gateway = this.instances.find((i) => this.topologyFile().processes[i.process]?.gateway);
+    const gateway = this.instances.find((i) => topologyFile(this.topology).processes[i.process]?.gateway);
     if (!gateway) throw new Error('no gateway instance is running');
     return gateway.url;
   }
 
   processNames(): string[] {
-    return Object.keys(this.topologyFile().processes);
+    return Object.keys(topologyFile(this.topology).processes);
   }
 
   instancesOf(process: string): Instance[] {
@@ -157,24 +144,9 @@ export class CleaveSystem {
 
   async stop(): Promise<void> {
     await Promise.all([...this.instances].map((i) => this.kill(i)));
-    if (this.topology !== 'monolith') {
-      const redis = this.redis();
-      const keys = await redis.keys(`${this.env.CLEAVE_REDIS_PREFIX}:*`);
-      if (keys.length) await redis.del(...keys);
-    }
+    await this.resources.dispose(this.topology === 'monolith' ? undefined : this.redis());
     this.redisClient?.disconnect();
-    if (this.databasePrefix) await dropModuleDatabases(this.databasePrefix, moduleNames());
-    rmSync(this.dataDir, { recursive: true, force: true });
   }
-
-  private topologyFile(): { processes: Record<string, { gateway?: boolean; modules?: string[] }> } {
-    return JSON.parse(readFileSync(join(ROOT, 'config/topology', `${this.topology}.json`), 'utf8'));
-  }
-}
-
-function moduleNames(): string[] {
-  const file = JSON.parse(readFileSync(join(ROOT, 'config/topology/split.json'), 'utf8')) as { processes: Record<string, { modules?: string[] }> };
-  return Object.values(file.processes).flatMap((p) => p.modules ?? []);
 }
 
 /** Reads one sample of a Prometheus metric from an instance's /metrics (0 when absent). */
