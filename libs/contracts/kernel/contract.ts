@@ -22,20 +22,33 @@ export interface EventSpec<Payload> {
   readonly __payload?: Payload;
 }
 
+/**
+ * A notice sent to every process listening at the moment (fan-out, at most once): for live
+ * views such as a client's open stream, never for work that must happen.
+ */
+export interface BroadcastSpec<Payload> {
+  readonly kind: 'broadcast';
+  /** Type carrier only; never set at run time. */
+  readonly __payload?: Payload;
+}
+
 export type AnyRequestSpec = RequestSpec<any, any>;
 export type AnyEventSpec = EventSpec<any>;
+export type AnyBroadcastSpec = BroadcastSpec<any>;
 
 export interface Contract<
   Module extends string = string,
   Requests extends Record<string, AnyRequestSpec> = Record<string, AnyRequestSpec>,
   Events extends Record<string, AnyEventSpec> = Record<string, AnyEventSpec>,
+  Broadcasts extends Record<string, AnyBroadcastSpec> = Record<string, AnyBroadcastSpec>,
 > {
   readonly module: Module;
   readonly requests: Requests;
   readonly events: Events;
+  readonly broadcasts: Broadcasts;
 }
 
-export type AnyContract = Contract<string, Record<string, AnyRequestSpec>, Record<string, AnyEventSpec>>;
+export type AnyContract = Contract<string, Record<string, AnyRequestSpec>, Record<string, AnyEventSpec>, Record<string, AnyBroadcastSpec>>;
 
 export function request<Req, Res>(options: { idempotent?: boolean } = {}): RequestSpec<Req, Res> {
   return { kind: 'request', idempotent: options.idempotent ?? false };
@@ -45,20 +58,26 @@ export function event<Payload>(): EventSpec<Payload> {
   return { kind: 'event' };
 }
 
+export function broadcast<Payload>(): BroadcastSpec<Payload> {
+  return { kind: 'broadcast' };
+}
+
 export function defineContract<
   const Module extends string,
   Requests extends Record<string, AnyRequestSpec>,
   Events extends Record<string, AnyEventSpec> = Record<never, AnyEventSpec>,
->(module: Module, spec: { requests: Requests; events?: Events }): Contract<Module, Requests, Events> {
-  return Object.freeze({ module, requests: spec.requests, events: (spec.events ?? {}) as Events });
+  Broadcasts extends Record<string, AnyBroadcastSpec> = Record<never, AnyBroadcastSpec>,
+>(module: Module, spec: { requests: Requests; events?: Events; broadcasts?: Broadcasts }): Contract<Module, Requests, Events, Broadcasts> {
+  return Object.freeze({ module, requests: spec.requests, events: (spec.events ?? {}) as Events, broadcasts: (spec.broadcasts ?? {}) as Broadcasts });
 }
 
 export type RequestOf<S> = S extends RequestSpec<infer Req, any> ? Req : never;
 export type ResponseOf<S> = S extends RequestSpec<any, infer Res> ? Res : never;
-export type PayloadOf<S> = S extends EventSpec<infer P> ? P : never;
+export type PayloadOf<S> = S extends EventSpec<infer P> ? P : S extends BroadcastSpec<infer P> ? P : never;
 
 export type RequestName<C extends AnyContract> = Extract<keyof C['requests'], string>;
 export type EventName<C extends AnyContract> = Extract<keyof C['events'], string>;
+export type BroadcastName<C extends AnyContract> = Extract<keyof C['broadcasts'], string>;
 
 /** Per-call overrides a caller may pass to a typed client method. */
 export interface CallOptions<Res = unknown> {

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'PAYMENT_DECLINED'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
@@ -91,6 +92,13 @@ export class ConflictError extends CleaveError {
   }
 }
 
+/** The payment provider refused the charge (card declined, insufficient funds...). */
+export class PaymentDeclinedError extends CleaveError {
+  constructor(message: string, details?: unknown) {
+    super('PAYMENT_DECLINED', 402, message, details);
+  }
+}
+
 /** A dependency did not answer in time or is not running: fail fast, maybe retry later. */
 export class ServiceUnavailableError extends CleaveError {
   constructor(message: string, details?: unknown) {
@@ -111,6 +119,7 @@ const byCode: Partial<Record<ErrorCode, new (message: string, details?: unknown)
   FORBIDDEN: ForbiddenError,
   NOT_FOUND: NotFoundError,
   CONFLICT: ConflictError,
+  PAYMENT_DECLINED: PaymentDeclinedError,
   UNAVAILABLE: ServiceUnavailableError,
   INTERNAL: InternalError,
 };

@@ -6,9 +6,12 @@ export function toProductView(product: Product): ProductView {
     id: product.id,
     name: product.name,
     description: product.description,
+    category: '',
+    active: true,
     priceCents: Number(product.priceCents),
     currency: product.currency,
     stock: Number(product.stock),
     createdAt: product.createdAt,
+    updatedAt: product.createdAt,
   };
 }

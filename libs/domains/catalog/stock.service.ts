@@ -40,7 +40,7 @@ export class StockService {
     // Claim the order first: a concurrent duplicate then waits on this key instead of taking stock.
     await manager.insert(StockReservation, { orderId, items: JSON.stringify(lines), createdAt: new Date().toISOString() });
     for (const line of lines) await this.take(manager, line);
-    return { orderId, items: lines };
+    return { orderId, items: lines, status: 'RESERVED', expiresAt: '' };
   }
 
   private async take(manager: EntityManager, { productId, quantity }: StockLine): Promise<void> {
@@ -77,5 +77,5 @@ function mergeLines(items: unknown): StockLine[] {
 }
 
 function toReservation(row: StockReservation): Reservation {
-  return { orderId: row.orderId, items: JSON.parse(row.items) as StockLine[] };
+  return { orderId: row.orderId, items: JSON.parse(row.items) as StockLine[], status: 'RESERVED', expiresAt: '' };
 }

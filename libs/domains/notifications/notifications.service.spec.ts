@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { OrderPlaced } from '@cleave/contracts/orders/orders.contract';
+import { OrderConfirmed } from '@cleave/contracts/orders/orders.contract';
 import { Notification } from './notification.entity';
 import { CreateNotifications1767000000004 } from './migrations/1767000000004-create-notifications';
 import { NotificationsService } from './notifications.service';
@@ -9,7 +9,7 @@ import { formatMoney } from './money';
 const ADA = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const BOB = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 
-function placed(orderId: string, userId = ADA, totalCents = 1250): OrderPlaced {
+function placed(orderId: string, userId = ADA, totalCents = 1250): OrderConfirmed {
   return { orderId, userId, totalCents, currency: 'USD', itemCount: 1 };
 }
 
@@ -34,7 +34,7 @@ describe('NotificationsService', () => {
   afterEach(() => dataSource.destroy());
 
   it('records an order notification with the formatted total', async () => {
-    await service.orderPlaced(placed('order-1'), 'event-1');
+    await service.orderConfirmed(placed('order-1'), 'event-1');
     expect(await service.listForUser({ userId: ADA })).toEqual([
       {
         id: expect.any(String),
@@ -48,18 +48,18 @@ describe('NotificationsService', () => {
   });
 
   it('records a redelivered event once, even when deliveries race', async () => {
-    await service.orderPlaced(placed('order-1'), 'event-1');
-    await service.orderPlaced(placed('order-1'), 'event-1');
-    await Promise.all([service.orderPlaced(placed('order-2'), 'event-2'), service.orderPlaced(placed('order-2'), 'event-2')]);
+    await service.orderConfirmed(placed('order-1'), 'event-1');
+    await service.orderConfirmed(placed('order-1'), 'event-1');
+    await Promise.all([service.orderConfirmed(placed('order-2'), 'event-2'), service.orderConfirmed(placed('order-2'), 'event-2')]);
     expect(await dataSource.getRepository(Notification).count()).toBe(2);
   });
 
   it("lists a user's notifications newest first, and only theirs", async () => {
-    await service.orderPlaced(placed('first'), 'event-1');
+    await service.orderConfirmed(placed('first'), 'event-1');
     await tick();
-    await service.orderPlaced(placed('other', BOB), 'event-2');
+    await service.orderConfirmed(placed('other', BOB), 'event-2');
     await tick();
-    await service.orderPlaced(placed('second'), 'event-3');
+    await service.orderConfirmed(placed('second'), 'event-3');
     const listed = await service.listForUser({ userId: ADA });
     expect(listed.map((n) => n.eventId)).toEqual(['event-3', 'event-1']);
   });

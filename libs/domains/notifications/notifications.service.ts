@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { NotificationView } from '@cleave/contracts/notifications/notifications.contract';
-import { OrderPlaced } from '@cleave/contracts/orders/orders.contract';
+import { OrderConfirmed } from '@cleave/contracts/orders/orders.contract';
 import { Notification } from './notification.entity';
 import { formatMoney } from './money';
 import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
@@ -15,7 +15,7 @@ const MAX_LISTED = 100;
 export class NotificationsService {
   constructor(@InjectRepository(Notification, 'notifications') private readonly notifications: Repository<Notification>) {}
 
-  orderPlaced(event: OrderPlaced, eventId: string): Promise<void> {
+  orderConfirmed(event: OrderConfirmed, eventId: string): Promise<void> {
     return this.record(eventId, event.userId, 'order.placed', `Your order ${event.orderId} for ${formatMoney(event.totalCents, event.currency)} was placed`);
   }
 
@@ -36,5 +36,5 @@ export class NotificationsService {
 }
 
 function toView(row: Notification): NotificationView {
-  return { id: row.id, userId: row.userId, kind: row.kind, message: row.message, eventId: row.eventId, createdAt: row.createdAt };
+  return { id: row.id, userId: row.userId, kind: row.kind, message: row.message, eventId: row.eventId, read: false, seq: 0, createdAt: row.createdAt };
 }

@@ -14,7 +14,7 @@ export class OrdersHandlers {
   }
 
   @Handles(ordersContract, 'getOrder')
-  getOrder(@Payload() request: { id: string; userId: string }): Promise<OrderView> {
+  getOrder(@Payload() request: { id: string; userId?: string }): Promise<OrderView> {
     return this.orders.getOrder(request);
   }
 }

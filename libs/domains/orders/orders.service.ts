@@ -35,7 +35,7 @@ export class OrdersService {
     const order = this.orders.create({
       id: orderId,
       userId,
-      status: 'PLACED',
+      status: 'CONFIRMED',
       items: JSON.stringify(orderLines),
       totalCents: orderLines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
       currency: currencies[0],
@@ -46,7 +46,7 @@ export class OrdersService {
     return toView(order);
   }
 
-  async getOrder({ id, userId }: { id: string; userId: string }): Promise<OrderView> {
+  async getOrder({ id, userId }: { id: string; userId?: string }): Promise<OrderView> {
     const order = typeof id === 'string' ? await this.orders.findOneBy({ id }) : null;
     // Someone else's order is reported exactly like a missing one: existence is not leaked.
     if (!order || order.userId !== userId) throw new NotFoundError(`Order ${id} not found`);
@@ -59,7 +59,7 @@ export class OrdersService {
    */
   private async announce(order: Order, lines: OrderLine[]): Promise<void> {
     try {
-      await this.bus.publish(ordersContract, 'order.placed', {
+      await this.bus.publish(ordersContract, 'order.confirmed', {
         orderId: order.id,
         userId: order.userId,
         totalCents: order.totalCents,
@@ -100,5 +100,6 @@ function toView(order: Order): OrderView {
     totalCents: Number(order.totalCents),
     currency: order.currency,
     createdAt: order.createdAt,
+    updatedAt: order.createdAt,
   };
 }

@@ -91,5 +91,5 @@ function emailTaken(): ConflictError {
 }
 
 function toView(user: User): UserView {
-  return { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt };
+  return { id: user.id, email: user.email, name: '', role: user.role, createdAt: user.createdAt, updatedAt: user.createdAt };
 }

@@ -3,7 +3,7 @@ import { UnauthorizedError } from '@cleave/contracts/kernel/errors';
 import { UserView } from '@cleave/contracts/users/users.contract';
 import { TokenService } from './token.service';
 
-const ADA: UserView = { id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', email: 'ada@example.com', role: 'admin', createdAt: new Date(0).toISOString() };
+const ADA: UserView = { id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', email: 'ada@example.com', name: 'Ada', role: 'admin', createdAt: new Date(0).toISOString(), updatedAt: new Date(0).toISOString() };
 
 describe('TokenService', () => {
   const jwt = new JwtService({});

@@ -1,8 +1,7 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { CleaveError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { BusOptions } from './bus.options';
-import { context, trace } from '@opentelemetry/api';
-import { formatTraceparent } from '../tracing/trace-context';
+import { activeTraceparent } from '../tracing/trace-context';
 import { currentCall } from './call-context';
 import { Envelope, nextMessageId } from './envelope';
 import { BusMetrics, Outcome, TransportName } from './bus.metrics';
@@ -27,8 +26,11 @@ export abstract class BusClientProxy extends ClientProxy {
    */
   abstract request(module: string, pattern: string, data: unknown, timeoutMs?: number, traceparent?: string): Promise<unknown>;
 
-  /** Publishes an event to every subscribing module, as a child of `traceparent` (else the active span). */
-  abstract emitEvent(event: string, data: unknown, traceparent?: string): Promise<void>;
+  /**
+   * Publishes an event to every subscribing module, as a child of `traceparent` (else the
+   * active span). `id` is the event's id when it already has one (an outbox message).
+   */
+  abstract emitEvent(event: string, data: unknown, traceparent?: string, id?: string): Promise<void>;
 
   /** The envelope of an outgoing request: a deadline bounded by the caller's own, its trace. */
   protected requestEnvelope(pattern: string, data: unknown, timeoutMs: number | undefined, replyTo?: string, traceparent?: string): Envelope {
@@ -38,8 +40,8 @@ export abstract class BusClientProxy extends ClientProxy {
     return { id: nextMessageId(), pattern, data, sender: this.options.instanceId, traceparent: traceparent ?? activeTraceparent(), deadline, replyTo };
   }
 
-  protected eventEnvelope(event: string, data: unknown, traceparent?: string): Envelope {
-    return { id: nextMessageId(), pattern: event, data, sender: this.options.instanceId, traceparent: traceparent ?? activeTraceparent() };
+  protected eventEnvelope(event: string, data: unknown, traceparent?: string, id?: string): Envelope {
+    return { id: id ?? nextMessageId(), pattern: event, data, sender: this.options.instanceId, traceparent: traceparent ?? activeTraceparent() };
   }
 
   protected timeoutError(module: string, pattern: string, envelope: Envelope, started: number): ServiceUnavailableError {
@@ -75,10 +77,4 @@ export abstract class BusClientProxy extends ClientProxy {
   unwrap<T>(): T {
     throw new Error(`${this.constructor.name} has no underlying client to unwrap`);
   }
-}
-
-/** The active span's context as a `traceparent` (Nest's own send/emit path has no bus span). */
-function activeTraceparent(): string | undefined {
-  const span = trace.getSpan(context.active());
-  return span ? formatTraceparent(span.spanContext()) : currentCall()?.traceparent;
 }

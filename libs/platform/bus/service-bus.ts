@@ -1,10 +1,12 @@
+import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CleaveError } from '@cleave/contracts/kernel/errors';
-import { Attributes, SpanKind } from '@opentelemetry/api';
-import { AnyContract, CallOptions, ClientOf, EventName, PayloadOf, requestPattern } from '@cleave/contracts/kernel/contract';
+import { Attributes, Context, SpanKind } from '@opentelemetry/api';
+import { AnyContract, BroadcastName, CallOptions, ClientOf, EventName, PayloadOf, requestPattern } from '@cleave/contracts/kernel/contract';
 import { TargetPolicies } from '../resilience/target-policies';
 import { busSpanAttributes, endBusSpan, failBusSpan, startBusSpan } from '../tracing/bus-tracing';
-import { formatTraceparent } from '../tracing/trace-context';
+import { contextFromTraceparent, formatTraceparent } from '../tracing/trace-context';
+import { jsonCopy } from './envelope';
 import { BusClientProxy } from './bus.client-proxy';
 import { currentCall } from './call-context';
 import { BUS_OPTIONS, BusOptions } from './bus.options';
@@ -28,6 +30,7 @@ export class ServiceBus {
   ) {}
 
   private readonly called = new Set<string>();
+  private readonly localBroadcasts = new EventEmitter().setMaxListeners(0);
   /** The fixed attributes of each event's producer span, built once. */
   private readonly eventAttributes = new Map<string, Attributes>();
 
@@ -80,23 +83,57 @@ export class ServiceBus {
   /**
    * Publishes one of the contract's events to every subscribing module: in-process when the
    * whole system is one process, through Redis streams otherwise (a subscriber may live in
-   * any process, or start later).
+   * any process, or start later). Domain code publishes through its Outbox instead, so that
+   * an event leaves only with the change that caused it.
    */
   publish<C extends AnyContract, K extends EventName<C>>(contract: C, event: K, payload: PayloadOf<C['events'][K]>): Promise<void> {
     if (!(event in contract.events)) throw new Error(`${contract.module} declares no event "${event}"`);
+    return this.emit(event, payload);
+  }
+
+  /**
+   * Publishes an event recorded earlier (by an outbox) under its own id, as a child of the
+   * trace that recorded it: consumers deduplicate a re-sent event, and its spans join the
+   * change that caused it.
+   */
+  publishRecorded(message: RecordedEvent): Promise<void> {
+    return this.emit(message.event, message.payload, message.eventId, contextFromTraceparent(message.traceparent ?? undefined));
+  }
+
+  private emit(event: string, payload: unknown, id?: string, parent?: Context): Promise<void> {
     const local = this.options.topology.isSingleProcess;
     const transport = local ? this.local : this.redisClient();
     let attributes = this.eventAttributes.get(event);
     // A producer span has no single target: each subscriber's consumer span names its own.
     if (!attributes) this.eventAttributes.set(event, (attributes = busSpanAttributes(event, undefined, local ? 'local' : 'redis')));
-    const span = startBusSpan(`publish ${event}`, SpanKind.PRODUCER, attributes);
-    return transport.emitEvent(event, payload, formatTraceparent(span.spanContext())).then(
+    const span = startBusSpan(`publish ${event}`, SpanKind.PRODUCER, attributes, parent);
+    return transport.emitEvent(event, payload, formatTraceparent(span.spanContext()), id).then(
       () => endBusSpan(span),
       (error: unknown) => {
         failBusSpan(span, error);
         throw error;
       },
     );
+  }
+
+  /** Sends a contract's broadcast to every process listening now (at most once, not stored). */
+  broadcast<C extends AnyContract, K extends BroadcastName<C>>(contract: C, name: K, payload: PayloadOf<C['broadcasts'][K]>): Promise<void> {
+    if (!(name in contract.broadcasts)) throw new Error(`${contract.module} declares no broadcast "${name}"`);
+    if (this.options.topology.isSingleProcess) {
+      this.localBroadcasts.emit(name, jsonCopy(payload));
+      return Promise.resolve();
+    }
+    return this.redisClient().broadcast(name, payload);
+  }
+
+  /** Listens to a contract's broadcast in this process; returns the way to stop. */
+  onBroadcast<C extends AnyContract, K extends BroadcastName<C>>(contract: C, name: K, listener: (payload: PayloadOf<C['broadcasts'][K]>) => void): () => void {
+    if (!(name in contract.broadcasts)) throw new Error(`${contract.module} declares no broadcast "${name}"`);
+    if (this.options.topology.isSingleProcess) {
+      this.localBroadcasts.on(name, listener);
+      return () => void this.localBroadcasts.off(name, listener);
+    }
+    return this.redisClient().onBroadcast(name, listener as (payload: unknown) => void);
   }
 
   /** The modules this process has clients of: what its readiness depends on. */
@@ -113,6 +150,14 @@ export class ServiceBus {
     if (!this.remote) throw new Error('The Redis transport is not configured in this process');
     return this.remote;
   }
+}
+
+/** An event as an outbox stored it. */
+export interface RecordedEvent {
+  eventId: string;
+  event: string;
+  payload: unknown;
+  traceparent?: string | null;
 }
 
 function isTargetFailure(error: unknown): boolean {

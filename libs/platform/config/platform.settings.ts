@@ -22,6 +22,8 @@ export interface PlatformSettings {
   dataDir: string;
   /** `DATABASE_URL_<MODULE>` by module name. */
   databaseUrls: Readonly<Record<string, string | undefined>>;
+  /** The outbox relay: poll for rows left behind, back off while the bus refuses. */
+  outbox: { pollMs: number; batchSize: number; maxBackoffMs: number };
   bus: {
     requestTimeoutMs: number;
     maxInFlight: number;
@@ -54,6 +56,11 @@ export function readPlatformSettings(env: Env, defaults: { topology: string; pro
     redisPrefix: readString(env, 'CLEAVE_REDIS_PREFIX', 'cleave'),
     dataDir: readString(env, 'CLEAVE_DATA_DIR', 'data'),
     databaseUrls,
+    outbox: {
+      pollMs: readInt(env, 'CLEAVE_OUTBOX_POLL_MS', 1000, 10),
+      batchSize: readInt(env, 'CLEAVE_OUTBOX_BATCH', 100, 1, 10_000),
+      maxBackoffMs: readInt(env, 'CLEAVE_OUTBOX_MAX_BACKOFF_MS', 5000, 10),
+    },
     bus: {
       requestTimeoutMs: readInt(env, 'CLEAVE_BUS_TIMEOUT_MS', 3000, 1),
       maxInFlight: readInt(env, 'CLEAVE_BUS_MAX_IN_FLIGHT', 256, 1),

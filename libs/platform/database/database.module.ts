@@ -1,9 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { WriteQueue } from './write-queue';
+import { ServiceBus } from '../bus/service-bus';
+import { Outbox } from '../outbox/outbox';
+import { OutboxRelay } from '../outbox/outbox.relay';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
+import { CreateOutbox1767000000100 } from '../outbox/migrations/1767000000100-create-outbox';
 import { QueryTracingSubscriber } from '../tracing/query-tracing.subscriber';
 import { PLATFORM_SETTINGS, PlatformSettings } from '../config/platform.settings';
 
@@ -12,6 +17,8 @@ export interface ModuleDatabase {
   module: string;
   entities: MixedList<Function>;
   migrations: MixedList<Function>;
+  /** Gives the module an outbox table, an `Outbox` to inject and its relay. */
+  outbox?: boolean;
 }
 
 /**
@@ -22,12 +29,35 @@ export interface ModuleDatabase {
 @Module({})
 export class DatabaseModule {
   static forModule(database: ModuleDatabase): DynamicModule {
+    if (database.outbox) {
+      database = {
+        ...database,
+        entities: [...(database.entities as Function[]), OutboxMessage],
+        migrations: [...(database.migrations as Function[]), CreateOutbox1767000000100],
+      };
+    }
+    const dataSourceToken = getDataSourceToken(database.module);
     const features = TypeOrmModule.forFeature(database.entities as Function[], database.module);
     const writeQueue = {
       provide: WriteQueue,
       useFactory: (dataSource: DataSource) => new WriteQueue(dataSource),
-      inject: [getDataSourceToken(database.module)],
+      inject: [dataSourceToken],
     };
+    const outbox: Provider[] = database.outbox
+      ? [
+          {
+            provide: OutboxRelay,
+            useFactory: (dataSource: DataSource, writes: WriteQueue, bus: ServiceBus, settings: PlatformSettings) =>
+              new OutboxRelay(database.module, dataSource, writes, bus, settings.outbox),
+            inject: [dataSourceToken, WriteQueue, ServiceBus, PLATFORM_SETTINGS],
+          },
+          {
+            provide: Outbox,
+            useFactory: (dataSource: DataSource, writes: WriteQueue, relay: OutboxRelay) => new Outbox(dataSource, writes, relay),
+            inject: [dataSourceToken, WriteQueue, OutboxRelay],
+          },
+        ]
+      : [];
     return {
       module: DatabaseModule,
       imports: [
@@ -38,8 +68,8 @@ export class DatabaseModule {
         }),
         features,
       ],
-      providers: [writeQueue],
-      exports: [features, writeQueue],
+      providers: [writeQueue, ...outbox],
+      exports: [features, writeQueue, ...(database.outbox ? [Outbox] : [])],
     };
   }
 }

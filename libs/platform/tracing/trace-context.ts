@@ -1,4 +1,6 @@
-import { Context, createContextKey, INVALID_SPANID, INVALID_TRACEID, isSpanContextValid, ROOT_CONTEXT, SpanContext, trace, Tracer, TraceFlags } from '@opentelemetry/api';
+import { context, Context, createContextKey, INVALID_SPANID, INVALID_TRACEID, isSpanContextValid, ROOT_CONTEXT, SpanContext, trace, Tracer, TraceFlags } from '@opentelemetry/api';
+
+import { currentCall } from '../bus/call-context';
 
 /**
  * The W3C trace context helpers every instrumentation point shares (bus, HTTP, database,
@@ -51,6 +53,12 @@ export function parseTraceparent(value: string | undefined): SpanContext | undef
 export function contextFromTraceparent(traceparent: string | undefined): Context {
   const parent = parseTraceparent(traceparent);
   return parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
+}
+
+/** The active span's context as a `traceparent`, else the handled message's (no span recorded). */
+export function activeTraceparent(): string | undefined {
+  const span = trace.getSpan(context.active());
+  return span ? formatTraceparent(span.spanContext()) : currentCall()?.traceparent;
 }
 
 /** The module that handles the current request or message, for logs (see JsonLogger). */

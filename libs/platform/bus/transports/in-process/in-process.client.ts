@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CleaveError, InternalError } from '@cleave/contracts/kernel/errors';
+import { Inject, Injectable } from '@nestjs/common';
+import { CleaveError, InternalError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { BusClientProxy } from '../../bus.client-proxy';
 import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
-import { Envelope, jsonCopy } from '../../envelope';
+import { jsonCopy } from '../../envelope';
 import { InProcessServer } from './in-process.server';
 
 /**
@@ -14,7 +14,6 @@ import { InProcessServer } from './in-process.server';
 @Injectable()
 export class InProcessClient extends BusClientProxy {
   protected readonly transport = 'local' as const;
-  private readonly logger = new Logger('InProcessBus');
 
   constructor(
     @Inject(BUS_OPTIONS) options: BusOptions,
@@ -61,31 +60,20 @@ export class InProcessClient extends BusClientProxy {
   }
 
   /**
-   * Hands the event to each local subscriber after the current call returns, retrying a
-   * failing handler with backoff. Held in memory: a crash or restart of the process loses
-   * events not yet handled (a transactional outbox is what makes them durable).
+   * Hands the event to each local subscriber and resolves once every one has handled it;
+   * rejects (after all have run) when any failed, naming them. The outbox relay retries and
+   * deletes the event only after this resolves, so a crash loses nothing; a retry reaches
+   * subscribers that already succeeded again, which deduplicate on the event id.
    */
-  async emitEvent(event: string, data: unknown, traceparent?: string): Promise<void> {
-    const envelope = this.eventEnvelope(event, data, traceparent);
-    // Serialised here, once, so a payload that is not JSON fails the publisher, not a timer.
+  async emitEvent(event: string, data: unknown, traceparent?: string, id?: string): Promise<void> {
+    const envelope = this.eventEnvelope(event, data, traceparent, id);
+    // Serialised here, once, so a payload that is not JSON fails the publisher.
     const json = data === undefined ? undefined : JSON.stringify(data);
-    for (const subscriber of this.server.subscribersOf(event)) {
-      setImmediate(() => void this.deliver(subscriber, { ...envelope, data: json === undefined ? undefined : JSON.parse(json) }, 1));
-    }
-  }
-
-  private async deliver(subscriber: string, envelope: Envelope, attempt: number): Promise<void> {
-    try {
-      await this.server.deliverEvent(subscriber, envelope);
-    } catch (error) {
-      const reason = CleaveError.fromJSON(error).message;
-      if (attempt >= this.options.eventMaxDeliveries) {
-        this.logger.error(`${subscriber} failed ${envelope.pattern} ${envelope.id} ${attempt} times, giving up: ${reason}`);
-        return;
-      }
-      const backoff = Math.min(30_000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
-      this.logger.warn(`${subscriber} failed ${envelope.pattern} ${envelope.id} (attempt ${attempt}), retrying in ${Math.round(backoff)} ms: ${reason}`);
-      setTimeout(() => void this.deliver(subscriber, envelope, attempt + 1), backoff).unref();
-    }
+    const subscribers = this.server.subscribersOf(event);
+    const outcomes = await Promise.allSettled(
+      subscribers.map((subscriber) => this.server.deliverEvent(subscriber, { ...envelope, data: json === undefined ? undefined : JSON.parse(json) })),
+    );
+    const failed = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [`${subscribers[i]}: ${CleaveError.fromJSON(outcome.reason).message}`] : []));
+    if (failed.length > 0) throw new ServiceUnavailableError(`${event} ${envelope.id} failed in ${failed.join('; ')}`, { event, eventId: envelope.id });
   }
 }

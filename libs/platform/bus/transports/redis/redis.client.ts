@@ -5,6 +5,7 @@ import { BusClientProxy } from '../../bus.client-proxy';
 import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
 import { decodeMessage, Reply } from '../../envelope';
+import type Redis from 'ioredis';
 import { RedisConnections } from './redis.connections';
 
 interface Pending {
@@ -26,6 +27,8 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
   private readonly pending = new Map<string, Pending>();
   private readonly replyChannel: string;
   private readonly logger = new Logger('RedisBus');
+  private broadcastSubscriber?: Redis;
+  private readonly broadcastListeners = new Map<string, Set<(payload: unknown) => void>>();
 
   constructor(
     @Inject(BUS_OPTIONS) options: BusOptions,
@@ -74,8 +77,8 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
    * the bus timeout): while Redis is away, ioredis would otherwise queue the command for as
    * long as it keeps reconnecting.
    */
-  async emitEvent(event: string, data: unknown, traceparent?: string): Promise<void> {
-    const message = JSON.stringify(this.eventEnvelope(event, data, traceparent));
+  async emitEvent(event: string, data: unknown, traceparent?: string, id?: string): Promise<void> {
+    const message = JSON.stringify(this.eventEnvelope(event, data, traceparent, id));
     const inherited = currentCall()?.deadline;
     const budget = Math.max(0, Math.min(this.options.requestTimeoutMs, inherited === undefined ? Infinity : inherited - Date.now()));
     let timer: NodeJS.Timeout | undefined;
@@ -90,6 +93,31 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** PUBLISH to the broadcast's channel: every process subscribed right now gets it. */
+  async broadcast(name: string, payload: unknown): Promise<void> {
+    await this.redis.command.publish(this.redis.keys.broadcasts(name), JSON.stringify(payload));
+  }
+
+  onBroadcast(name: string, listener: (payload: unknown) => void): () => void {
+    const channel = this.redis.keys.broadcasts(name);
+    if (!this.broadcastSubscriber) {
+      // One more connection, opened by the first listener: a subscriber can do nothing else.
+      const subscriber = (this.broadcastSubscriber = this.redis.dedicated('broadcasts'));
+      subscriber.on('message', (from: string, message: string) => {
+        const payload = decodeMessage<unknown>(message, 'broadcast', this.logger);
+        if (payload === undefined) return;
+        for (const each of [...(this.broadcastListeners.get(from) ?? [])]) each(payload);
+      });
+    }
+    let listeners = this.broadcastListeners.get(channel);
+    if (!listeners) {
+      this.broadcastListeners.set(channel, (listeners = new Set()));
+      void this.broadcastSubscriber.subscribe(channel).catch((error: Error) => this.logger.error(`Cannot listen to ${name}: ${error.message}`));
+    }
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
   }
 
   private onReply(message: string): void {

@@ -22,6 +22,11 @@ export class RedisKeys {
     return `${this.prefix}:dlq:${event}`;
   }
 
+  /** A pub/sub channel per broadcast: live notices for whoever listens now. */
+  broadcasts(name: string): string {
+    return `${this.prefix}:bc:${name}`;
+  }
+
   /** Tracing (split topologies): the finished spans of one trace, a list with a TTL. */
   trace(traceId: string): string {
     return `${this.prefix}:trace:${traceId}`;

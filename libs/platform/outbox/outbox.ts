@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AnyContract, EventName, PayloadOf } from '@cleave/contracts/kernel/contract';
+import { activeTraceparent } from '../tracing/trace-context';
+import { WriteQueue } from '../database/write-queue';
+import { OutboxMessage } from './outbox-message.entity';
+import { OutboxRelay } from './outbox.relay';
+
+/** What a unit of work sees: the transaction's EntityManager and a way to publish with it. */
+export interface OutboxTransaction {
+  readonly manager: EntityManager;
+  /** Records the event; it is written with the transaction and published only if it commits. */
+  publish<C extends AnyContract, K extends EventName<C>>(contract: C, event: K, payload: PayloadOf<C['events'][K]>): void;
+}
+
+/**
+ * A module's transactional outbox: state changes and the events they cause commit together
+ * or not at all, and the relay publishes what committed, surviving crashes and bus outages.
+ * Provided by `DatabaseModule.forModule({ ..., outbox: true })`; inject `Outbox`.
+ */
+export class Outbox {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly writes: WriteQueue,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /** Runs `work` in one transaction of this module's database (writes queued on SQLite). */
+  async transaction<T>(work: (tx: OutboxTransaction) => Promise<T>): Promise<T> {
+    let written = 0;
+    const result = await this.writes.run(() =>
+      this.dataSource.transaction(async (manager) => {
+        const messages: Partial<OutboxMessage>[] = [];
+        const traceparent = activeTraceparent() ?? null;
+        const tx: OutboxTransaction = {
+          manager,
+          publish: (contract, event, payload) => {
+            if (!(event in contract.events)) throw new Error(`${contract.module} declares no event "${String(event)}"`);
+            messages.push({ eventId: randomUUID(), event, payload: JSON.stringify(payload), traceparent, createdAt: new Date().toISOString(), attempts: 0 });
+          },
+        };
+        const value = await work(tx);
+        // One insert per row: a multi-row insert returning generated keys differs per driver.
+        for (const message of messages) await manager.insert(OutboxMessage, message);
+        written = messages.length;
+        return value;
+      }),
+    );
+    if (written > 0) this.relay.kick();
+    return result;
+  }
+}
