@@ -1,20 +1,38 @@
 import { Controller } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
 import { Handles } from '@cleave/platform/bus/bus.decorators';
-import { ordersContract, OrderView, PlaceOrder } from '@cleave/contracts/orders/orders.contract';
-import { OrdersService } from './orders.service';
+import { FulfilmentStatus, ListOrders, OrderPage, ordersContract, OrderView, PlaceOrder } from '@cleave/contracts/orders/orders.contract';
+import { PlaceOrderService } from './checkout/place-order.service';
+import { OrderLifecycleService } from './manage/order-lifecycle.service';
 
 @Controller()
 export class OrdersHandlers {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly checkout: PlaceOrderService,
+    private readonly lifecycle: OrderLifecycleService,
+  ) {}
 
   @Handles(ordersContract, 'placeOrder')
-  placeOrder(@Payload() request: PlaceOrder): Promise<OrderView> {
-    return this.orders.placeOrder(request);
+  placeOrder(request: PlaceOrder): Promise<OrderView> {
+    return this.checkout.placeOrder(request);
   }
 
   @Handles(ordersContract, 'getOrder')
-  getOrder(@Payload() request: { id: string; userId?: string }): Promise<OrderView> {
-    return this.orders.getOrder(request);
+  getOrder(request: { id: string; userId?: string }): Promise<OrderView> {
+    return this.lifecycle.getOrder(request);
+  }
+
+  @Handles(ordersContract, 'listOrders')
+  listOrders(request: ListOrders): Promise<OrderPage> {
+    return this.lifecycle.listOrders(request);
+  }
+
+  @Handles(ordersContract, 'cancelOrder')
+  cancelOrder(request: { id: string; userId?: string; reason?: string }): Promise<OrderView> {
+    return this.lifecycle.cancelOrder(request);
+  }
+
+  @Handles(ordersContract, 'setStatus')
+  setStatus(request: { id: string; status: FulfilmentStatus }): Promise<OrderView> {
+    return this.lifecycle.setStatus(request);
   }
 }

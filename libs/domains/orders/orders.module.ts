@@ -1,18 +1,32 @@
 import { Module } from '@nestjs/common';
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
+import { PaymentsClient } from '@cleave/contracts/payments/payments.contract';
 import { BusModule } from '@cleave/platform/bus/bus.module';
 import { DatabaseModule } from '@cleave/platform/database/database.module';
 import { Order } from './order.entity';
 import { CreateOrders1767000000003 } from './migrations/1767000000003-create-orders';
+import { CheckoutSaga1767000001003 } from './migrations/1767000001003-checkout-saga';
+import { OrderRepository } from './order.repository';
+import { ORDERS_SETTINGS, readOrdersSettings } from './orders.settings';
+import { CheckoutSaga } from './checkout/checkout-saga';
+import { PlaceOrderService } from './checkout/place-order.service';
+import { SagaRecovery } from './checkout/saga-recovery';
+import { OrderLifecycleService } from './manage/order-lifecycle.service';
 import { OrdersHandlers } from './orders.handlers';
-import { OrdersService } from './orders.service';
 
 @Module({
   imports: [
-    DatabaseModule.forModule({ module: 'orders', entities: [Order], migrations: [CreateOrders1767000000003] }),
-    BusModule.forClients(CatalogClient),
+    DatabaseModule.forModule({ module: 'orders', entities: [Order], migrations: [CreateOrders1767000000003, CheckoutSaga1767000001003], outbox: true }),
+    BusModule.forClients(CatalogClient, PaymentsClient),
   ],
   controllers: [OrdersHandlers],
-  providers: [OrdersService],
+  providers: [
+    { provide: ORDERS_SETTINGS, useFactory: () => readOrdersSettings(process.env) },
+    OrderRepository,
+    CheckoutSaga,
+    PlaceOrderService,
+    SagaRecovery,
+    OrderLifecycleService,
+  ],
 })
 export class OrdersModule {}

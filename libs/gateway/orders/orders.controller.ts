@@ -1,22 +1,59 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
-import { OrdersClient, OrderView } from '@cleave/contracts/orders/orders.contract';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { OrderPage, OrdersClient, OrderView } from '@cleave/contracts/orders/orders.contract';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { PlaceOrderDto } from './orders.dto';
+import { Roles } from '../auth/roles.decorator';
+import { RolesGuard } from '../auth/roles.guard';
+import { IdempotencyKey } from '../http/idempotency-key.decorator';
+import { AdminListOrdersQuery, CancelOrderDto, ListOrdersQuery, PlaceOrderDto, SetStatusDto } from './orders.dto';
 
 @Controller('orders')
-@UseGuards(JwtAuthGuard)
+@UseGuards(JwtAuthGuard, RolesGuard)
 export class OrdersController {
   constructor(private readonly orders: OrdersClient) {}
 
+  /** Checkout of explicit lines (the cart's checkout is POST /cart/checkout). */
   @Post()
-  place(@CurrentUser() user: AuthUser, @Body() body: PlaceOrderDto): Promise<OrderView> {
-    return this.orders.placeOrder({ userId: user.id, items: body.items.map(({ productId, quantity }) => ({ productId, quantity })) });
+  place(@CurrentUser() user: AuthUser, @Body() body: PlaceOrderDto, @IdempotencyKey() idempotencyKey?: string): Promise<OrderView> {
+    const items = body.items.map(({ productId, quantity }) => ({ productId, quantity }));
+    return this.orders.placeOrder({ userId: user.id, items, idempotencyKey, paymentMethod: body.paymentMethod });
   }
 
+  /** The caller's order history, newest first. */
+  @Get()
+  list(@CurrentUser() user: AuthUser, @Query() query: ListOrdersQuery): Promise<OrderPage> {
+    return this.orders.listOrders({ ...query, userId: user.id });
+  }
+
+  /** Admin: everyone's orders, or one user's. */
+  @Get('all')
+  @Roles('admin')
+  listAll(@Query() query: AdminListOrdersQuery): Promise<OrderPage> {
+    return this.orders.listOrders(query);
+  }
+
+  /** The caller's order; an admin sees any. */
   @Get(':id')
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<OrderView> {
-    return this.orders.getOrder({ id, userId: user.id });
+    return this.orders.getOrder({ id, userId: ownerFilter(user) });
   }
+
+  /** Before shipping: refunds the payment and puts the stock back. */
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() body: CancelOrderDto): Promise<OrderView> {
+    return this.orders.cancelOrder({ id, userId: ownerFilter(user), reason: body.reason });
+  }
+
+  @Patch(':id/status')
+  @Roles('admin')
+  setStatus(@Param('id', ParseUUIDPipe) id: string, @Body() body: SetStatusDto): Promise<OrderView> {
+    return this.orders.setStatus({ id, status: body.status });
+  }
+}
+
+/** Customers reach their own orders only; an admin reaches any. */
+function ownerFilter(user: AuthUser): string | undefined {
+  return user.role === 'admin' ? undefined : user.id;
 }

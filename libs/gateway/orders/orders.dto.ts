@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { FulfilmentStatus, OrderStatus } from '@cleave/contracts/orders/orders.contract';
 
 export class OrderItemDto {
   @IsUUID()
@@ -11,11 +12,55 @@ export class OrderItemDto {
   quantity!: number;
 }
 
-export class PlaceOrderDto {
+export class PaymentMethodDto {
+  /** The simulated provider's method, e.g. pm_card_ok or pm_card_declined. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_]{1,64}$/, { message: 'paymentMethod must be 1 to 64 letters, digits or underscores' })
+  paymentMethod?: string;
+}
+
+export class PlaceOrderDto extends PaymentMethodDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
   @Type(() => OrderItemDto)
   items!: OrderItemDto[];
+}
+
+export class ListOrdersQuery {
+  @IsOptional()
+  @IsIn(['PENDING', 'CONFIRMED', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'])
+  status?: OrderStatus;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export class AdminListOrdersQuery extends ListOrdersQuery {
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+}
+
+export class CancelOrderDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class SetStatusDto {
+  @IsIn(['PAID', 'SHIPPED', 'DELIVERED'])
+  status!: FulfilmentStatus;
 }

@@ -42,3 +42,13 @@ export function activeOtelContext(): Context | undefined {
 export function runInOtelContext<A extends unknown[], R>(otel: Context, fn: (...args: A) => R, ...args: A): R {
   return storage.run({ call: storage.getStore()?.call, otel }, fn, ...args);
 }
+
+/**
+ * Runs `fn` in the current call without its deadline: for work that must finish even when
+ * the caller stops waiting (a saga that has taken stock has to charge or give it back).
+ */
+export function withoutDeadline<T>(fn: () => T): T {
+  const scope = storage.getStore();
+  if (!scope?.call?.deadline) return fn();
+  return storage.run({ call: { ...scope.call, deadline: undefined }, otel: scope.otel }, fn);
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError, ValidationError } from '@cleave/contracts/kernel/errors';
+import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
+import { OrderLine, OrderView, PlaceOrder } from '@cleave/contracts/orders/orders.contract';
+import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
+import { Order } from '../order.entity';
+import { OrderRepository } from '../order.repository';
+import { ORDERS_SETTINGS, OrdersSettings } from '../orders.settings';
+import { CheckoutSaga } from './checkout-saga';
+import { linesDigest, mergeLines } from './order-lines';
+
+/**
+ * Checkout: prices the lines from the catalog, records the order PENDING (with its
+ * Idempotency-Key) and hands it to the saga. A repeated key answers with the first
+ * checkout's result, whatever that was, and never places a second order.
+ */
+@Injectable()
+export class PlaceOrderService {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly catalog: CatalogClient,
+    private readonly saga: CheckoutSaga,
+    @Inject(ORDERS_SETTINGS) private readonly settings: OrdersSettings,
+  ) {}
+
+  async placeOrder(request: PlaceOrder): Promise<OrderView> {
+    const { userId, items } = request ?? ({} as PlaceOrder);
+    if (typeof userId !== 'string' || !userId) throw new ValidationError('userId is required');
+    const key = checkedKey(request.idempotencyKey);
+    const paymentMethod = checkedPaymentMethod(request.paymentMethod);
+
+    if (key) {
+      const first = await this.orders.findByKey(userId, key);
+      // A retry may come with no lines (the cart was emptied by the first checkout).
+      if (first) return this.replay(first, Array.isArray(items) && items.length > 0 ? items : undefined);
+    }
+    const lines = mergeLines(items);
+    const products = new Map((await this.catalog.getProducts({ ids: lines.map((l) => l.productId) })).map((p) => [p.id, p]));
+    const orderLines: OrderLine[] = lines.map(({ productId, quantity }) => {
+      const product = products.get(productId);
+      if (!product) throw new NotFoundError(`Product ${productId} not found`, { productId });
+      if (!product.active) throw new ConflictError(`${product.name} is no longer available`, { productId });
+      return { productId, name: product.name, quantity, unitPriceCents: product.priceCents };
+    });
+    const currencies = [...new Set([...products.values()].map((p) => p.currency))];
+    if (currencies.length > 1) throw new ValidationError('All products of an order must share one currency', { currencies });
+
+    const now = new Date().toISOString();
+    const order: Order = {
+      id: randomUUID(),
+      userId,
+      status: 'PENDING',
+      step: 'RESERVE',
+      items: JSON.stringify(orderLines),
+      totalCents: orderLines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
+      currency: currencies[0],
+      paymentMethod: paymentMethod ?? null,
+      cancelReason: null,
+      refundOnCancel: false,
+      failure: null,
+      idempotencyKey: key ?? null,
+      requestHash: key ? linesDigest(lines) : null,
+      leaseOwner: this.saga.owner,
+      leaseUntil: Date.now() + this.settings.sagaLeaseMs,
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.orders.insert(order);
+    } catch (error) {
+      // The same key raced in from a concurrent request: the one that got in answers both.
+      if (!key || !isUniqueViolation(error)) throw error;
+      const first = await this.orders.findByKey(userId, key);
+      if (!first) throw error;
+      return this.replay(first, items);
+    }
+    return this.saga.run(order);
+  }
+
+  private replay(first: Order, items: unknown): OrderView {
+    if (items !== undefined && first.requestHash && linesDigest(mergeLines(items)) !== first.requestHash) {
+      throw new ValidationError('This Idempotency-Key was used for a different checkout', { orderId: first.id });
+    }
+    return this.saga.answer(first);
+  }
+}
+
+function checkedKey(key: unknown): string | undefined {
+  if (key === undefined || key === null) return undefined;
+  if (typeof key !== 'string' || key.length === 0 || key.length > 100) throw new ValidationError('idempotencyKey must be 1 to 100 characters');
+  return key;
+}
+
+function checkedPaymentMethod(method: unknown): string | undefined {
+  if (method === undefined || method === null) return undefined;
+  if (typeof method !== 'string' || !/^[A-Za-z0-9_]{1,64}$/.test(method)) throw new ValidationError('paymentMethod must be 1 to 64 letters, digits or underscores');
+  return method;
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, Repository } from 'typeorm';
+import { ListOrders, OrderStatus } from '@cleave/contracts/orders/orders.contract';
+import { Outbox, OutboxTransaction } from '@cleave/platform/outbox/outbox';
+import { WriteQueue } from '@cleave/platform/database/write-queue';
+import { Order, SagaStep } from './order.entity';
+
+/** What a transition requires of the row as it stands. */
+export interface Expected {
+  step: SagaStep;
+  status?: OrderStatus | OrderStatus[];
+}
+
+/**
+ * The orders table, where every saga move is a compare-and-set: it applies only when the
+ * row is still where the mover saw it, so two drivers of one order (a slow one and the one
+ * recovery started) can never both move it, and events go out with the move that caused
+ * them (outbox).
+ */
+@Injectable()
+export class OrderRepository {
+  constructor(
+    @InjectRepository(Order, 'orders') private readonly orders: Repository<Order>,
+    private readonly writes: WriteQueue,
+    private readonly outbox: Outbox,
+  ) {}
+
+  insert(order: Order): Promise<void> {
+    return this.writes.run(async () => void (await this.orders.insert(order)));
+  }
+
+  findById(id: string): Promise<Order | null> {
+    return this.orders.findOneBy({ id });
+  }
+
+  findByKey(userId: string, idempotencyKey: string): Promise<Order | null> {
+    return this.orders.findOneBy({ userId, idempotencyKey });
+  }
+
+  /**
+   * Moves the order from `expected` with `patch` (and the events `publish` records), in one
+   * transaction; false when someone else moved it first.
+   */
+  async transition(id: string, expected: Expected, patch: Partial<Order>, publish?: (tx: OutboxTransaction) => void): Promise<boolean> {
+    return this.outbox.transaction(async (tx) => {
+      const query = tx.manager
+        .createQueryBuilder()
+        .update(Order)
+        .set({ ...patch, updatedAt: new Date().toISOString() })
+        .where('id = :id AND step = :step', { id, step: expected.step });
+      if (expected.status !== undefined) {
+        query.andWhere('status IN (:...statuses)', { statuses: ([] as OrderStatus[]).concat(expected.status) });
+      }
+      const result = await query.execute();
+      if (result.affected !== 1) return false;
+      publish?.(tx);
+      return true;
+    });
+  }
+
+  /** Takes the order for `owner` until now + leaseMs, unless another owner's lease is running. */
+  async claim(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const now = Date.now();
+    const result = await this.writes.run(() =>
+      this.orders
+        .createQueryBuilder()
+        .update(Order)
+        .set({ leaseOwner: owner, leaseUntil: now + leaseMs })
+        .where('id = :id AND step <> :done', { id, done: 'DONE' })
+        .andWhere(new Brackets((q) => q.where('lease_until IS NULL OR lease_until < :now OR lease_owner = :owner', { now, owner })))
+        .execute(),
+    );
+    return result.affected === 1;
+  }
+
+  /** Gives the order up until `retryAt`, counting a failed attempt; recovery takes it then. */
+  async backOff(id: string, owner: string, retryAt: number): Promise<void> {
+    await this.writes.run(() =>
+      this.orders
+        .createQueryBuilder()
+        .update(Order)
+        .set({ leaseOwner: null, leaseUntil: retryAt, attempts: () => 'attempts + 1' })
+        .where('id = :id AND lease_owner = :owner', { id, owner })
+        .execute(),
+    );
+  }
+
+  /** Unfinished sagas nobody holds: crashed drivers, and failures whose retry time has come. */
+  dueForRecovery(limit: number): Promise<Order[]> {
+    return this.orders
+      .createQueryBuilder('o')
+      .where('o.step <> :done', { done: 'DONE' })
+      .andWhere('(o.lease_until IS NULL OR o.lease_until < :now)', { now: Date.now() })
+      .orderBy('o.updated_at', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  async list({ userId, status, limit, offset }: Required<Pick<ListOrders, 'limit' | 'offset'>> & ListOrders): Promise<[Order[], number]> {
+    const where = { ...(userId ? { userId } : {}), ...(status ? { status } : {}) };
+    return this.orders.findAndCount({ where, order: { createdAt: 'DESC', id: 'DESC' }, take: limit, skip: offset });
+  }
+}
