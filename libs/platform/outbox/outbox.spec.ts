@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { defineContract, event, request } from '@cleave/contracts/kernel/contract';
+import { RecordedEvent, ServiceBus } from '../bus/service-bus';
+import { WriteQueue } from '../database/write-queue';
+import { eventually } from '../../../test/support/eventually';
+import { CreateOutbox1767000000100 } from './migrations/1767000000100-create-outbox';
+import { OutboxMessage } from './outbox-message.entity';
+import { Outbox } from './outbox';
+import { OutboxRelay } from './outbox.relay';
+
+@Entity({ name: 'things' })
+class Thing {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'integer' })
+  size!: number;
+}
+
+const thingsContract = defineContract('things', {
+  requests: { noop: request<void, void>() },
+  events: { 'thing.made': event<{ id: string; size: number }>() },
+});
+
+/** The bus as the relay sees it: takes events, or refuses them while "down". */
+class RecordingBus {
+  readonly published: RecordedEvent[] = [];
+  down = false;
+
+  async publishRecorded(message: RecordedEvent): Promise<void> {
+    if (this.down) throw new Error('Redis is away');
+    this.published.push(message);
+  }
+}
+
+describe('transactional outbox', () => {
+  let dataSource: DataSource;
+  let bus: RecordingBus;
+  let relay: OutboxRelay;
+  let outbox: Outbox;
+
+  beforeAll(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+
+  beforeEach(async () => {
+    dataSource = new DataSource({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      entities: [Thing, OutboxMessage],
+      migrations: [CreateOutbox1767000000100],
+      migrationsRun: true,
+    });
+    await dataSource.initialize();
+    await dataSource.query('CREATE TABLE things (id varchar(36) PRIMARY KEY, size integer NOT NULL)');
+    bus = new RecordingBus();
+    const writes = new WriteQueue(dataSource);
+    relay = new OutboxRelay('things', dataSource, writes, bus as unknown as ServiceBus, { pollMs: 20, batchSize: 2, maxBackoffMs: 50 });
+    outbox = new Outbox(dataSource, writes, relay);
+  });
+
+  afterEach(async () => {
+    await relay.onModuleDestroy();
+    await dataSource.destroy();
+  });
+
+  const make = (id: string, size: number) =>
+    outbox.transaction(async (tx) => {
+      await tx.manager.insert(Thing, { id, size });
+      tx.publish(thingsContract, 'thing.made', { id, size });
+    });
+
+  it('publishes committed events in commit order under their own ids, then forgets them', async () => {
+    relay.onApplicationBootstrap();
+    for (let i = 1; i <= 5; i++) await make(`t${i}`, i);
+    await eventually(() => expect(bus.published).toHaveLength(5));
+    expect(bus.published.map((m) => m.payload)).toEqual([1, 2, 3, 4, 5].map((i) => ({ id: `t${i}`, size: i })));
+    expect(new Set(bus.published.map((m) => m.eventId)).size).toBe(5);
+    await eventually(async () => expect(await relay.backlog()).toEqual({ count: 0, oldestCreatedAt: undefined }));
+  });
+
+  it('publishes nothing for a transaction that rolls back', async () => {
+    relay.onApplicationBootstrap();
+    await expect(
+      outbox.transaction(async (tx) => {
+        tx.publish(thingsContract, 'thing.made', { id: 'ghost', size: 0 });
+        await tx.manager.insert(Thing, { id: 'ghost', size: 0 });
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    await make('real', 1);
+    await eventually(() => expect(bus.published.map((m) => (m.payload as { id: string }).id)).toEqual(['real']));
+    expect(await dataSource.getRepository(Thing).count()).toBe(1);
+  });
+
+  it('refuses an event the contract does not declare', async () => {
+    await expect(outbox.transaction(async (tx) => tx.publish(thingsContract, 'thing.lost' as never, {} as never))).rejects.toThrow(/declares no event/);
+  });
+
+  it('keeps events while the bus is down and relays them, once each, when it is back', async () => {
+    relay.onApplicationBootstrap();
+    bus.down = true;
+    await make('a', 1);
+    await make('b', 2);
+    await eventually(async () => {
+      const rows = await dataSource.getRepository(OutboxMessage).find();
+      expect(rows[0]?.attempts).toBeGreaterThanOrEqual(2);
+      expect(rows[0]?.lastError).toBe('Redis is away');
+    });
+    expect((await relay.backlog()).count).toBe(2);
+    bus.down = false;
+    await eventually(() => expect(bus.published.map((m) => (m.payload as { id: string }).id)).toEqual(['a', 'b']));
+  });
+
+  it('relays at start what a previous run committed but never sent', async () => {
+    await make('left-behind', 1); // the relay is not running: a crash right after the commit
+    const stored = await dataSource.getRepository(OutboxMessage).findOneByOrFail({ event: 'thing.made' });
+    relay.onApplicationBootstrap();
+    await eventually(() => expect(bus.published).toEqual([{ eventId: stored.eventId, event: 'thing.made', payload: { id: 'left-behind', size: 1 }, traceparent: null }]));
+  });
+});
