@@ -1,4 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { freePort } from './ports';
 
@@ -44,19 +47,35 @@ export async function ensureRedis(): Promise<{ url: string; pid?: number }> {
 /** A redis-server of a test's own, which the test may kill and start again on the same port. */
 export interface PrivateRedis {
   url: string;
+  /** Kills it and starts it again. */
   restart(): Promise<void>;
+  /** Kills it (an outage); `up` starts it again on the same port. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   stop(): void;
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/**
+ * `persistent`: an append-only file synced on every write, so data outlives a kill, as a
+ * production Redis keeping streams must.
+ */
+export async function startPrivateRedis(options: { persistent?: boolean } = {}): Promise<PrivateRedis> {
   if (spawnSync('redis-server', ['--version']).error) {
     throw new Error('This test needs its own redis-server: install it (Debian: apt-get install -y redis-server)');
   }
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ReturnType<typeof spawn>;
+  let dir: string | undefined;
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  };
   const launch = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const persistence = options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', (dir ??= mkdtempSync(join(tmpdir(), 'cleave-redis-')))] : ['--appendonly', 'no'];
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], { stdio: 'ignore' });
     for (let i = 0; i < 200; i++) {
       if (await redisAnswers(url)) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -67,13 +86,14 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   return {
     url,
     async restart() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+      await kill();
       await launch();
     },
+    down: kill,
+    up: launch,
     stop() {
       child.kill('SIGKILL');
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
