@@ -67,7 +67,7 @@ describe('split: a process per module over Redis, PostgreSQL per module', () => 
     it('reports event consumer lag per subscribing module', async () => {
       const [notifications] = system.instancesOf('notifications');
       const text = (await request(notifications.url).get('/metrics').expect(200)).text;
-      expect(text).toMatch(/cleave_event_consumer_lag\{group="notifications",event="order.placed",state="undelivered"\} \d+/);
+      expect(text).toMatch(/cleave_event_consumer_lag\{group="notifications",event="order.confirmed",state="undelivered"\} \d+/);
     });
   });
 
@@ -133,10 +133,10 @@ describe('split: a process per module over Redis, PostgreSQL per module', () => 
       const product = await createProduct(url, admin);
       await system.stopProcess('notifications');
       // This instance takes the event, then sits on it unacknowledged until it is killed.
-      const doomed = await system.startInstance('notifications', { CLEAVE_FAULT_DELAY_MS: 'order.placed=600000' });
+      const doomed = await system.startInstance('notifications', { CLEAVE_FAULT_DELAY_MS: 'order.confirmed=600000' });
 
       const order = await request(url).post('/orders').set('Authorization', `Bearer ${shopper.token}`).send({ items: [{ productId: product.id, quantity: 1 }] }).expect(201);
-      const stream = system.key('evt:order.placed');
+      const stream = system.key('evt:order.confirmed');
       await eventually(async () => {
         const pending = (await system.redis().xpending(stream, 'notifications', '-', '+', 10, doomed.instanceId)) as unknown[];
         if (pending.length !== 1) throw new Error(`${doomed.instanceId} holds ${pending.length} events`);

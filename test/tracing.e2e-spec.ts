@@ -64,15 +64,15 @@ describe('tracing: one request followed across processes (split)', () => {
     expect(res.headers['x-trace-id']).toBe(traceId);
     expect(res.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
 
-    // Spans arrive in batches from four processes; the event's handler runs last.
+    // Spans arrive in batches from five processes; the event's handler runs last.
     const spans = await eventually(async () => {
       const found = await request(url).get(`/traces/${traceId}`).set('Authorization', `Bearer ${admin}`);
       const list = (found.body.spans ?? []) as Span[];
-      if (!list.some((s) => s.process === 'notifications' && s.kind === 'consumer')) throw new Error(`trace incomplete: ${found.status} ${list.map((s) => `${s.process}:${s.name}`).join(', ')}`);
+      if (!list.some((s) => s.process === 'notifications' && s.kind === 'consumer' && s.name === 'process order.confirmed')) throw new Error(`trace incomplete: ${found.status} ${list.map((s) => `${s.process}:${s.name}`).join(', ')}`);
       return list;
     });
 
-    expect(new Set(spans.map((s) => s.process))).toEqual(new Set(['gateway', 'orders', 'catalog', 'notifications']));
+    expect(new Set(spans.map((s) => s.process))).toEqual(new Set(['gateway', 'orders', 'catalog', 'payments', 'notifications']));
     expect(spans.every((s) => s.traceId === traceId)).toBe(true);
 
     // One root, the gateway's HTTP span, child of the caller's span; every other parent is in the trace.
@@ -99,9 +99,9 @@ describe('tracing: one request followed across processes (split)', () => {
     }
 
     // The event: produced by the orders handler, consumed by notifications.
-    const publish = one(spans, { process: 'orders', kind: 'producer', name: 'publish order.placed' });
+    const publish = one(spans, { process: 'orders', kind: 'producer', name: 'publish order.confirmed' });
     expect(publish.parentSpanId).toBe(placeServer.spanId);
-    const consume = one(spans, { process: 'notifications', kind: 'consumer', name: 'process order.placed' });
+    const consume = one(spans, { process: 'notifications', kind: 'consumer', name: 'process order.confirmed' });
     expect(consume.parentSpanId).toBe(publish.spanId);
     expect(consume.attributes).toMatchObject({ 'cleave.bus.target': 'notifications', 'cleave.bus.transport': 'redis' });
 

@@ -75,11 +75,11 @@ export function healthFlows(system: () => CleaveSystem): void {
 
     const spans = await eventually(async () => {
       const list = ((await request(url).get(`/traces/${traceId}`).set('Authorization', `Bearer ${admin}`)).body.spans ?? []) as Span[];
-      if (!list.some((s) => s.kind === 'consumer' && s.name === 'process order.placed')) throw new Error(`trace incomplete: ${list.map((s) => s.name).join(', ')}`);
+      if (!list.some((s) => s.kind === 'consumer' && s.name === 'process order.confirmed')) throw new Error(`trace incomplete: ${list.map((s) => s.name).join(', ')}`);
       return list;
     });
     const names = spans.map((s) => `${s.kind} ${s.name}`);
-    for (const expected of ['server POST /orders', 'client orders.placeOrder', 'server orders.placeOrder', 'client catalog.reserveStock', 'server catalog.reserveStock', 'producer publish order.placed', 'consumer process order.placed']) {
+    for (const expected of ['server POST /orders', 'client orders.placeOrder', 'server orders.placeOrder', 'client catalog.reserveStock', 'server catalog.reserveStock', 'producer publish order.confirmed', 'consumer process order.confirmed']) {
       expect(names).toContain(expected);
     }
     const ids = new Set(spans.map((s) => s.spanId));

@@ -1,6 +1,6 @@
 /**
  * Fault injection for tests and chaos drills, off unless CLEAVE_FAULT_DELAY_MS is set:
- * `CLEAVE_FAULT_DELAY_MS="order.placed=60000,catalog.getProduct=50"` delays the handling of
+ * `CLEAVE_FAULT_DELAY_MS="order.confirmed=60000,catalog.getProduct=50"` delays the handling of
  * those patterns on this instance. It is how a test makes an instance hold an event long
  * enough to be killed with it, or a dependency slow enough to time out.
  */
