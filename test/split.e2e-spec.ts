@@ -3,6 +3,7 @@ import { CleaveSystem, metricValue } from './support/system';
 import { eventually } from './support/eventually';
 import { adminToken, createProduct, registerAndLogin, shopFlows } from './flows/shop.flows';
 import { healthFlows } from './flows/health.flows';
+import { peopleFlows } from './flows/people.flows';
 
 const handledReads = { pattern: 'catalog.getProduct', transport: 'redis', outcome: 'ok' };
 
@@ -23,6 +24,7 @@ describe('split: a process per module over Redis, PostgreSQL per module', () => 
   });
 
   shopFlows(() => system);
+  describe('people: profiles, roles, notifications', () => peopleFlows(() => system));
 
   describe('health, registry and metrics', () => {
     healthFlows(() => system);

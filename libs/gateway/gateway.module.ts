@@ -17,6 +17,7 @@ import { SystemHealthController } from './health/system-health.controller';
 import { SystemHealthService } from './health/system-health.service';
 import { CleaveErrorFilter } from './http/cleave-error.filter';
 import { NotificationsController } from './notifications/notifications.controller';
+import { NotificationStreams } from './notifications/notification-streams';
 import { OrdersController } from './orders/orders.controller';
 import { ProductsController } from './products/products.controller';
 import { UsersController } from './users/users.controller';
@@ -41,6 +42,7 @@ import { TracesController } from './traces/traces.controller';
     AuthService,
     JwtAuthGuard,
     RolesGuard,
+    NotificationStreams,
     { provide: APP_FILTER, useClass: CleaveErrorFilter },
     { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
   ],

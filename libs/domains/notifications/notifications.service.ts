@@ -1,40 +1,111 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { NotificationView } from '@cleave/contracts/notifications/notifications.contract';
-import { OrderConfirmed } from '@cleave/contracts/orders/orders.contract';
-import { Notification } from './notification.entity';
-import { formatMoney } from './money';
+import { In, MoreThan, Repository } from 'typeorm';
+import { ValidationError } from '@cleave/contracts/kernel/errors';
+import { ListNotifications, MarkRead, notificationsContract, NotificationView } from '@cleave/contracts/notifications/notifications.contract';
+import { ServiceBus } from '@cleave/platform/bus/service-bus';
 import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
+import { WriteQueue } from '@cleave/platform/database/write-queue';
+import { Notification } from './notification.entity';
+import { NotificationText } from './notification-messages';
 
-/** A user's feed is read whole; this keeps one response bounded. */
+const DEFAULT_LISTED = 50;
+/** A user's feed is read in pages; this keeps one response bounded. */
 const MAX_LISTED = 100;
+/** Ids per markRead call: one bounded IN list. */
+const MAX_IDS = 500;
+/** Inserts losing the race for the next seq to another instance, before the event is left to redelivery. */
+const MAX_SEQ_ATTEMPTS = 20;
+const NEXT_SEQ = '(SELECT COALESCE(MAX(seq), 0) + 1 FROM notifications)';
 
 @Injectable()
 export class NotificationsService {
-  constructor(@InjectRepository(Notification, 'notifications') private readonly notifications: Repository<Notification>) {}
+  private readonly logger = new Logger('Notifications');
 
-  orderConfirmed(event: OrderConfirmed, eventId: string): Promise<void> {
-    return this.record(eventId, event.userId, 'order.placed', `Your order ${event.orderId} for ${formatMoney(event.totalCents, event.currency)} was placed`);
+  constructor(
+    @InjectRepository(Notification, 'notifications') private readonly notifications: Repository<Notification>,
+    private readonly writes: WriteQueue,
+    private readonly bus: ServiceBus,
+  ) {}
+
+  /**
+   * Records what an event tells its user, once per event id, and pushes it to live clients.
+   * Answers the new notification, or nothing for an event seen before.
+   */
+  async notify(text: NotificationText, eventId: string): Promise<NotificationView | undefined> {
+    const recorded = await this.record(text, eventId);
+    if (recorded) await this.announce(recorded);
+    return recorded;
   }
 
-  async listForUser({ userId }: { userId: string }): Promise<NotificationView[]> {
-    const rows = await this.notifications.find({ where: { userId }, order: { createdAt: 'DESC', id: 'DESC' }, take: MAX_LISTED });
+  /** Newest first; with afterSeq, those after it oldest first (a live client catching up). */
+  async listForUser({ userId, unreadOnly, afterSeq, limit = DEFAULT_LISTED }: ListNotifications): Promise<NotificationView[]> {
+    if (typeof userId !== 'string' || !userId) throw new ValidationError('userId is required');
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LISTED) throw new ValidationError(`limit must be an integer between 1 and ${MAX_LISTED}`);
+    if (afterSeq !== undefined && (!Number.isInteger(afterSeq) || afterSeq < 0)) throw new ValidationError('afterSeq must be a non-negative integer');
+    const where = { userId, ...(unreadOnly ? { read: false } : {}), ...(afterSeq !== undefined ? { seq: MoreThan(afterSeq) } : {}) };
+    const rows = await this.notifications.find({ where, order: { seq: afterSeq === undefined ? 'DESC' : 'ASC' }, take: limit });
     return rows.map(toView);
   }
 
+  /** Marks the given notifications of this user (others' ids are ignored), or all of them; counts those it changed. */
+  async markRead({ userId, ids }: MarkRead): Promise<{ updated: number }> {
+    if (typeof userId !== 'string' || !userId) throw new ValidationError('userId is required');
+    if (ids !== undefined && (!Array.isArray(ids) || ids.length > MAX_IDS || ids.some((id) => typeof id !== 'string'))) {
+      throw new ValidationError(`ids must be a list of at most ${MAX_IDS} notification ids`);
+    }
+    if (ids?.length === 0) return { updated: 0 };
+    const where = { userId, read: false, ...(ids ? { id: In([...new Set(ids)]) } : {}) };
+    const result = await this.writes.run(() => this.notifications.update(where, { read: true }));
+    return { updated: result.affected ?? 0 };
+  }
+
   /** Once per event id: a redelivered event finds its row, or loses the insert race quietly. */
-  private async record(eventId: string, userId: string, kind: string, message: string): Promise<void> {
-    if (await this.notifications.existsBy({ eventId })) return;
+  private async record({ userId, kind, message }: NotificationText, eventId: string): Promise<NotificationView | undefined> {
+    if (typeof userId !== 'string' || !userId) throw new ValidationError(`Event ${eventId} names no user`);
+    if (await this.notifications.existsBy({ eventId })) return undefined;
+    const id = randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.writes.run(() =>
+          this.notifications
+            .createQueryBuilder()
+            .insert()
+            .into(Notification)
+            .values({ id, userId, kind, message, eventId, read: false, seq: () => NEXT_SEQ, createdAt: new Date().toISOString() })
+            .updateEntity(false)
+            .execute(),
+        );
+        return toView(await this.notifications.findOneByOrFail({ id }));
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        if (await this.notifications.existsBy({ eventId })) return undefined;
+        // Another instance took the same seq first; the next attempt sees its row.
+        if (attempt >= MAX_SEQ_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Best effort: a client that misses it catches up by seq when it reconnects. */
+  private async announce(notification: NotificationView): Promise<void> {
     try {
-      await this.notifications.insert({ id: randomUUID(), userId, kind, message, eventId, createdAt: new Date().toISOString() });
+      await this.bus.broadcast(notificationsContract, 'notification.created', notification);
     } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+      this.logger.warn(`Notification ${notification.id} (seq ${notification.seq}) was recorded but not broadcast: ${(error as Error)?.message ?? String(error)}`);
     }
   }
 }
 
 function toView(row: Notification): NotificationView {
-  return { id: row.id, userId: row.userId, kind: row.kind, message: row.message, eventId: row.eventId, read: false, seq: 0, createdAt: row.createdAt };
+  return {
+    id: row.id,
+    userId: row.userId,
+    kind: row.kind,
+    message: row.message,
+    eventId: row.eventId,
+    read: Boolean(row.read),
+    seq: Number(row.seq),
+    createdAt: row.createdAt,
+  };
 }

@@ -13,10 +13,16 @@ export class User {
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash!: string;
 
+  @Column({ type: 'varchar', length: 100 })
+  name!: string;
+
   @Column({ type: 'varchar', length: 16 })
   role!: Role;
 
   /** ISO-8601 UTC; a string sorts and compares the same on SQLite and PostgreSQL. */
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;
+
+  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
+  updatedAt!: string;
 }

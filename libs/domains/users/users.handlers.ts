@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { Handles } from '@cleave/platform/bus/bus.decorators';
-import { Credentials, RegisterUser, UserView, usersContract } from '@cleave/contracts/users/users.contract';
+import { Credentials, ListUsers, RegisterUser, Role, UpdateProfile, UserPage, UserView, usersContract } from '@cleave/contracts/users/users.contract';
 import { UsersService } from './users.service';
 
 @Controller()
@@ -21,5 +21,20 @@ export class UsersHandlers {
   @Handles(usersContract, 'getUser')
   getUser(@Payload() request: { id: string }): Promise<UserView> {
     return this.users.getUser(request);
+  }
+
+  @Handles(usersContract, 'updateProfile')
+  updateProfile(@Payload() request: UpdateProfile): Promise<UserView> {
+    return this.users.updateProfile(request);
+  }
+
+  @Handles(usersContract, 'listUsers')
+  listUsers(@Payload() request: ListUsers): Promise<UserPage> {
+    return this.users.listUsers(request ?? {});
+  }
+
+  @Handles(usersContract, 'setRole')
+  setRole(@Payload() request: { id: string; role: Role }): Promise<UserView> {
+    return this.users.setRole(request);
   }
 }

@@ -2,13 +2,16 @@ import { Module } from '@nestjs/common';
 import { DatabaseModule } from '@cleave/platform/database/database.module';
 import { User } from './user.entity';
 import { CreateUsers1767000000001 } from './migrations/1767000000001-create-users';
+import { AddUserProfile1767000000011 } from './migrations/1767000000011-add-user-profile';
 import { UsersService } from './users.service';
 import { UsersHandlers } from './users.handlers';
 import { AdminSeeder } from './admin-seeder';
 import { USERS_SETTINGS, readUsersSettings } from './users.settings';
 
 @Module({
-  imports: [DatabaseModule.forModule({ module: 'users', entities: [User], migrations: [CreateUsers1767000000001] })],
+  imports: [
+    DatabaseModule.forModule({ module: 'users', entities: [User], migrations: [CreateUsers1767000000001, AddUserProfile1767000000011], outbox: true }),
+  ],
   controllers: [UsersHandlers],
   providers: [{ provide: USERS_SETTINGS, useFactory: () => readUsersSettings(process.env) }, UsersService, AdminSeeder],
 })

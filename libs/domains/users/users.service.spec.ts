@@ -1,8 +1,14 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '@cleave/contracts/kernel/errors';
+import { WriteQueue } from '@cleave/platform/database/write-queue';
+import { Outbox } from '@cleave/platform/outbox/outbox';
+import { OutboxRelay } from '@cleave/platform/outbox/outbox.relay';
+import { OutboxMessage } from '@cleave/platform/outbox/outbox-message.entity';
+import { CreateOutbox1767000000100 } from '@cleave/platform/outbox/migrations/1767000000100-create-outbox';
 import { User } from './user.entity';
 import { CreateUsers1767000000001 } from './migrations/1767000000001-create-users';
+import { AddUserProfile1767000000011 } from './migrations/1767000000011-add-user-profile';
 import { UsersService } from './users.service';
 import { AdminSeeder } from './admin-seeder';
 import { readUsersSettings } from './users.settings';
@@ -15,20 +21,31 @@ describe('UsersService', () => {
     dataSource = new DataSource({
       type: 'better-sqlite3',
       database: ':memory:',
-      entities: [User],
-      migrations: [CreateUsers1767000000001],
+      entities: [User, OutboxMessage],
+      migrations: [CreateUsers1767000000001, AddUserProfile1767000000011, CreateOutbox1767000000100],
       migrationsRun: true,
     });
     await dataSource.initialize();
-    service = new UsersService(dataSource.getRepository(User));
+    const writes = new WriteQueue(dataSource);
+    const relay = { kick: () => undefined } as unknown as OutboxRelay;
+    service = new UsersService(dataSource.getRepository(User), new Outbox(dataSource, writes, relay), writes);
   });
+
+  /** What the outbox holds for the relay: the events committed with the changes. */
+  async function recorded(): Promise<{ event: string; payload: unknown }[]> {
+    const rows = await dataSource.getRepository(OutboxMessage).find({ order: { seq: 'ASC' } });
+    return rows.map((row) => ({ event: row.event, payload: JSON.parse(row.payload) }));
+  }
+
+  const register = (email: string, extra: { name?: string; password?: string } = {}) => service.register({ email, password: 'secret-password', ...extra });
 
   afterEach(() => dataSource.destroy());
 
   it('registers a customer and never returns the password hash', async () => {
     const user = await service.register({ email: 'Ada@Example.com', password: 'secret-password' });
-    expect(user).toEqual({ id: expect.any(String), email: 'ada@example.com', role: 'customer', createdAt: expect.any(String) });
+    expect(user).toEqual({ id: expect.any(String), email: 'ada@example.com', name: 'Ada', role: 'customer', createdAt: expect.any(String), updatedAt: user.createdAt });
     expect(new Date(user.createdAt).toISOString()).toBe(user.createdAt);
+    expect(JSON.stringify(user)).not.toMatch(/password|hash|scrypt/i);
     const stored = await dataSource.getRepository(User).findOneByOrFail({ id: user.id });
     expect(stored.passwordHash).toMatch(/^scrypt\$/);
   });
@@ -65,6 +82,118 @@ describe('UsersService', () => {
     const user = await service.register({ email: 'ada@example.com', password: 'secret-password' });
     await expect(service.getUser({ id: user.id })).resolves.toEqual(user);
     await expect(service.getUser({ id: '00000000-0000-4000-8000-000000000000' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  describe('registration', () => {
+    it('announces the user in the same transaction, with the given or the default name', async () => {
+      const ada = await register('ada@example.com', { name: '  Ada Lovelace ' });
+      const bob = await register('Bob.Smith@example.com');
+      expect(ada.name).toBe('Ada Lovelace');
+      expect(bob.name).toBe('Bob.Smith');
+      expect(await recorded()).toEqual([
+        { event: 'user.registered', payload: { userId: ada.id, email: 'ada@example.com', name: 'Ada Lovelace' } },
+        { event: 'user.registered', payload: { userId: bob.id, email: 'bob.smith@example.com', name: 'Bob.Smith' } },
+      ]);
+    });
+
+    it('announces nothing when the email is taken, and refuses a blank or long name', async () => {
+      await register('ada@example.com');
+      await expect(register('ADA@example.com')).rejects.toBeInstanceOf(ConflictError);
+      await expect(register('bob@example.com', { name: '   ' })).rejects.toBeInstanceOf(ValidationError);
+      await expect(register('bob@example.com', { name: 'x'.repeat(101) })).rejects.toBeInstanceOf(ValidationError);
+      expect(await recorded()).toHaveLength(1);
+    });
+
+    it('does not announce the seeded administrator', async () => {
+      await service.ensureAdmin('root@example.com', 'admin-password');
+      expect(await recorded()).toEqual([]);
+    });
+  });
+
+  describe('profile', () => {
+    it('changes the name and email, normalised, and moves updatedAt', async () => {
+      const ada = await register('ada@example.com');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const updated = await service.updateProfile({ id: ada.id, name: ' Ada L. ', email: ' ADA.L@Example.com ' });
+      expect(updated).toMatchObject({ id: ada.id, name: 'Ada L.', email: 'ada.l@example.com', createdAt: ada.createdAt });
+      expect(updated.updatedAt > ada.updatedAt).toBe(true);
+      await expect(service.getUser({ id: ada.id })).resolves.toEqual(updated);
+      await expect(service.verifyCredentials({ email: 'ada.l@example.com', password: 'secret-password' })).resolves.toEqual(updated);
+    });
+
+    it('changes nothing when nothing is given or the email is the same', async () => {
+      const ada = await register('ada@example.com');
+      await expect(service.updateProfile({ id: ada.id })).resolves.toEqual(ada);
+      await expect(service.updateProfile({ id: ada.id, email: 'Ada@example.com' })).resolves.toEqual(ada);
+    });
+
+    it('refuses an email taken by someone else with 409', async () => {
+      const ada = await register('ada@example.com');
+      await register('bob@example.com');
+      await expect(service.updateProfile({ id: ada.id, email: 'BOB@example.com' })).rejects.toBeInstanceOf(ConflictError);
+      await expect(service.updateProfile({ id: ada.id, email: 'nope' })).rejects.toBeInstanceOf(ValidationError);
+      await expect(service.updateProfile({ id: ada.id, name: '' })).rejects.toBeInstanceOf(ValidationError);
+      await expect(service.getUser({ id: ada.id })).resolves.toMatchObject({ email: 'ada@example.com' });
+    });
+
+    it('sets a new password only with the right current one', async () => {
+      const ada = await register('ada@example.com');
+      await expect(service.updateProfile({ id: ada.id, password: 'new-password' })).rejects.toBeInstanceOf(UnauthorizedError);
+      await expect(service.updateProfile({ id: ada.id, password: 'new-password', currentPassword: 'wrong-password' })).rejects.toMatchObject({ status: 401 });
+      await expect(service.updateProfile({ id: ada.id, password: 'short', currentPassword: 'secret-password' })).rejects.toBeInstanceOf(ValidationError);
+      await service.updateProfile({ id: ada.id, password: 'new-password', currentPassword: 'secret-password' });
+      await expect(service.verifyCredentials({ email: 'ada@example.com', password: 'secret-password' })).rejects.toBeInstanceOf(UnauthorizedError);
+      await expect(service.verifyCredentials({ email: 'ada@example.com', password: 'new-password' })).resolves.toMatchObject({ id: ada.id });
+      const stored = await dataSource.getRepository(User).findOneByOrFail({ id: ada.id });
+      expect(stored.passwordHash).toMatch(/^scrypt\$/);
+    });
+
+    it('is not found for an unknown user', async () => {
+      await expect(service.updateProfile({ id: '00000000-0000-4000-8000-000000000000', name: 'X' })).rejects.toBeInstanceOf(NotFoundError);
+    });
+  });
+
+  describe('administration', () => {
+    it('lists users oldest first, a page at a time', async () => {
+      const users = [];
+      for (const name of ['a', 'b', 'c']) {
+        users.push(await register(`${name}@example.com`));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      const page = await service.listUsers({ limit: 2, offset: 1 });
+      expect(page).toEqual({ items: [users[1], users[2]], total: 3, limit: 2, offset: 1 });
+      expect((await service.listUsers({})).items.map((u) => u.email)).toEqual(['a@example.com', 'b@example.com', 'c@example.com']);
+      await expect(service.listUsers({ limit: 0 })).rejects.toBeInstanceOf(ValidationError);
+      await expect(service.listUsers({ limit: 101 })).rejects.toBeInstanceOf(ValidationError);
+      await expect(service.listUsers({ offset: -1 })).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it('promotes and demotes, but never the last administrator', async () => {
+      await service.ensureAdmin('root@example.com', 'admin-password');
+      const root = await service.verifyCredentials({ email: 'root@example.com', password: 'admin-password' });
+      const ada = await register('ada@example.com');
+      await expect(service.setRole({ id: root.id, role: 'customer' })).rejects.toBeInstanceOf(ConflictError);
+      await expect(service.setRole({ id: ada.id, role: 'admin' })).resolves.toMatchObject({ id: ada.id, role: 'admin' });
+      await expect(service.setRole({ id: ada.id, role: 'admin' })).resolves.toMatchObject({ role: 'admin' });
+      await expect(service.setRole({ id: root.id, role: 'customer' })).resolves.toMatchObject({ role: 'customer' });
+      await expect(service.setRole({ id: ada.id, role: 'customer' })).rejects.toMatchObject({ status: 409 });
+    });
+
+    it('lets only one of two racing demotions of the last two administrators through', async () => {
+      await service.ensureAdmin('root@example.com', 'admin-password');
+      const ada = await register('ada@example.com');
+      await service.setRole({ id: ada.id, role: 'admin' });
+      const admins = await dataSource.getRepository(User).findBy({ role: 'admin' });
+      const outcomes = await Promise.allSettled(admins.map((a) => service.setRole({ id: a.id, role: 'customer' })));
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(await dataSource.getRepository(User).countBy({ role: 'admin' })).toBe(1);
+    });
+
+    it('refuses an unknown user or role', async () => {
+      const ada = await register('ada@example.com');
+      await expect(service.setRole({ id: '00000000-0000-4000-8000-000000000000', role: 'admin' })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(service.setRole({ id: ada.id, role: 'root' as never })).rejects.toBeInstanceOf(ValidationError);
+    });
   });
 
   describe('administrator seeding', () => {

@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '@cleave/contracts/kernel/errors';
-import { Credentials, RegisterUser, Role, UserView } from '@cleave/contracts/users/users.contract';
+import { Credentials, ListUsers, RegisterUser, Role, UpdateProfile, UserPage, UserView, usersContract } from '@cleave/contracts/users/users.contract';
+import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
+import { WriteQueue } from '@cleave/platform/database/write-queue';
+import { Outbox } from '@cleave/platform/outbox/outbox';
 import { User } from './user.entity';
 import { hashPassword, verifyPassword } from './password-hasher';
-import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_EMAIL = 320;
 const MIN_PASSWORD = 8;
 const MAX_PASSWORD = 128;
+const MAX_NAME = 100;
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 100;
+const ROLES: readonly Role[] = ['customer', 'admin'];
 const INVALID_CREDENTIALS = 'Invalid email or password';
 
 @Injectable()
@@ -18,10 +25,15 @@ export class UsersService {
   /** Verified against when the email is unknown, so both failures take the same time. */
   private readonly decoyHash = hashPassword(randomUUID());
 
-  constructor(@InjectRepository(User, 'users') private readonly users: Repository<User>) {}
+  constructor(
+    @InjectRepository(User, 'users') private readonly users: Repository<User>,
+    private readonly outbox: Outbox,
+    private readonly writes: WriteQueue,
+  ) {}
 
+  /** Writes the user and `user.registered` in one transaction: no welcome without a user, and none lost. */
   async register(request: RegisterUser): Promise<UserView> {
-    return toView(await this.create(request, 'customer'));
+    return toView(await this.create(request, 'customer', true));
   }
 
   async verifyCredentials({ email, password }: Credentials): Promise<UserView> {
@@ -33,18 +45,73 @@ export class UsersService {
   }
 
   async getUser({ id }: { id: string }): Promise<UserView> {
-    const user = typeof id === 'string' ? await this.users.findOneBy({ id }) : null;
-    if (!user) throw new NotFoundError(`User ${id} not found`);
-    return toView(user);
+    return toView(await this.find(id));
   }
 
-  /** Creates the administrator unless the email exists already; true when it was created. */
+  /** Only the fields given change; a new password needs the current one. */
+  async updateProfile({ id, name, email, password, currentPassword }: UpdateProfile): Promise<UserView> {
+    const user = await this.find(id);
+    const changes: Partial<User> = {};
+    if (name !== undefined) changes.name = checkName(name);
+    if (email !== undefined) {
+      const normalized = checkEmail(email);
+      if (normalized !== user.email) {
+        if (await this.users.exists({ where: { email: normalized } })) throw emailTaken();
+        changes.email = normalized;
+      }
+    }
+    if (password !== undefined) {
+      checkPassword(password);
+      if (typeof currentPassword !== 'string' || !currentPassword) throw new UnauthorizedError('The current password is required to set a new one');
+      if (!(await verifyPassword(currentPassword, user.passwordHash))) throw new UnauthorizedError('The current password is wrong');
+      changes.passwordHash = await hashPassword(password);
+    }
+    if (Object.keys(changes).length === 0) return toView(user);
+    changes.updatedAt = new Date().toISOString();
+    try {
+      await this.writes.run(() => this.users.update({ id }, changes));
+    } catch (error) {
+      // Someone took the email between the check and the update.
+      if (isUniqueViolation(error)) throw emailTaken();
+      throw error;
+    }
+    return toView({ ...user, ...changes });
+  }
+
+  /** Oldest first, so pages stay put while users register. */
+  async listUsers({ limit = DEFAULT_PAGE, offset = 0 }: ListUsers): Promise<UserPage> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ValidationError(`limit must be an integer between 1 and ${MAX_PAGE}`);
+    if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('offset must be a non-negative integer');
+    const [rows, total] = await this.users.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, take: limit, skip: offset });
+    return { items: rows.map(toView), total, limit, offset };
+  }
+
+  /** Conflict (409) when it would leave the shop without an administrator. */
+  async setRole({ id, role }: { id: string; role: Role }): Promise<UserView> {
+    if (!ROLES.includes(role)) throw new ValidationError(`role must be one of ${ROLES.join(', ')}`);
+    return this.writes.run(() =>
+      this.users.manager.transaction(async (manager) => {
+        const user = await this.find(id, manager);
+        if (user.role === role) return toView(user);
+        if (user.role === 'admin') {
+          // The admin rows stay locked until commit on PostgreSQL, so two demotions at once
+          // cannot both see the other admin; SQLite runs one write at a time anyway.
+          const admins = await lockAdmins(manager);
+          if (!admins.some((a) => a.id !== id)) throw new ConflictError('Cannot demote the last administrator');
+        }
+        const updatedAt = new Date().toISOString();
+        await manager.update(User, { id }, { role, updatedAt });
+        return toView({ ...user, role, updatedAt });
+      }),
+    );
+  }
+
   /** Creates the administrator unless the email is taken; says what it found. */
   async ensureAdmin(email: string, password: string): Promise<'created' | 'exists' | 'taken-by-customer'> {
     const existing = await this.users.findOneBy({ email: normalizeEmail(email) });
     if (existing) return existing.role === 'admin' ? 'exists' : 'taken-by-customer';
     try {
-      await this.create({ email, password }, 'admin');
+      await this.create({ email, password }, 'admin', false);
       return 'created';
     } catch (error) {
       // Another instance seeded it first.
@@ -53,33 +120,55 @@ export class UsersService {
     }
   }
 
+  private async find(id: string, manager: EntityManager = this.users.manager): Promise<User> {
+    const user = typeof id === 'string' && id ? await manager.findOneBy(User, { id }) : null;
+    if (!user) throw new NotFoundError(`User ${id} not found`);
+    return user;
+  }
 
-  private async create({ email, password }: RegisterUser, role: Role): Promise<User> {
-    if (typeof email !== 'string' || !EMAIL.test(email.trim()) || email.trim().length > 320) {
-      throw new ValidationError('email must be a valid email address');
-    }
-    if (typeof password !== 'string' || password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
-      throw new ValidationError(`password must be between ${MIN_PASSWORD} and ${MAX_PASSWORD} characters`);
-    }
-    const normalized = normalizeEmail(email);
+  private async create({ email, password, name }: RegisterUser, role: Role, announce: boolean): Promise<User> {
+    const normalized = checkEmail(email);
+    checkPassword(password);
+    const displayName = name === undefined ? email.trim().split('@')[0].slice(0, MAX_NAME) : checkName(name);
     if (await this.users.existsBy({ email: normalized })) throw emailTaken();
-    const user = this.users.create({
-      id: randomUUID(),
-      email: normalized,
-      passwordHash: await hashPassword(password),
-      role,
-      createdAt: new Date().toISOString(),
-    });
+    const now = new Date().toISOString();
+    const user: User = { id: randomUUID(), email: normalized, name: displayName, passwordHash: await hashPassword(password), role, createdAt: now, updatedAt: now };
     try {
-      // insert, not save: save opens a transaction, which on SQLite's shared connection would
-      // swallow concurrent writes into it.
-      await this.users.insert(user);
+      await this.outbox.transaction(async (tx) => {
+        await tx.manager.insert(User, user);
+        if (announce) tx.publish(usersContract, 'user.registered', { userId: user.id, email: user.email, name: user.name });
+      });
       return user;
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken();
       throw error;
     }
   }
+}
+
+async function lockAdmins(manager: EntityManager): Promise<User[]> {
+  const query = manager.createQueryBuilder(User, 'u').where('u.role = :role', { role: 'admin' });
+  if (manager.connection.options.type === 'postgres') query.setLock('pessimistic_write');
+  return query.getMany();
+}
+
+function checkEmail(email: unknown): string {
+  if (typeof email !== 'string' || !EMAIL.test(email.trim()) || email.trim().length > MAX_EMAIL) {
+    throw new ValidationError('email must be a valid email address');
+  }
+  return normalizeEmail(email);
+}
+
+function checkPassword(password: unknown): void {
+  if (typeof password !== 'string' || password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
+    throw new ValidationError(`password must be between ${MIN_PASSWORD} and ${MAX_PASSWORD} characters`);
+  }
+}
+
+function checkName(name: unknown): string {
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  if (!trimmed || trimmed.length > MAX_NAME) throw new ValidationError(`name must be between 1 and ${MAX_NAME} characters`);
+  return trimmed;
 }
 
 function normalizeEmail(email: string): string {
@@ -91,5 +180,5 @@ function emailTaken(): ConflictError {
 }
 
 function toView(user: User): UserView {
-  return { id: user.id, email: user.email, name: '', role: user.role, createdAt: user.createdAt, updatedAt: user.createdAt };
+  return { id: user.id, email: user.email, name: user.name, role: user.role, createdAt: user.createdAt, updatedAt: user.updatedAt };
 }

@@ -9,5 +9,6 @@ export interface AuthUser {
 /** The slice of an HTTP request the auth guards use; keeps them independent of the HTTP adapter. */
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
+  query?: Record<string, unknown>;
   user?: AuthUser;
 }

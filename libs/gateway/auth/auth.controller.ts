@@ -12,7 +12,7 @@ export class AuthController {
 
   @Post('register')
   register(@Body() body: RegisterDto): Promise<UserView> {
-    return this.users.register({ email: body.email, password: body.password });
+    return this.users.register({ email: body.email, password: body.password, name: body.name });
   }
 
   @Post('login')
