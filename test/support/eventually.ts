@@ -1,5 +1,5 @@
 /** Polls an observable condition until it holds; fails with the last error after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
