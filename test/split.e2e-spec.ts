@@ -3,6 +3,7 @@ import { CleaveSystem, metricValue } from './support/system';
 import { eventually } from './support/eventually';
 import { adminToken, createProduct, registerAndLogin, shopFlows } from './flows/shop.flows';
 import { healthFlows } from './flows/health.flows';
+import { cartFlows } from './flows/cart.flows';
 
 const handledReads = { pattern: 'catalog.getProduct', transport: 'redis', outcome: 'ok' };
 
@@ -23,6 +24,7 @@ describe('split: a process per module over Redis, PostgreSQL per module', () => 
   });
 
   shopFlows(() => system);
+  describe('cart and checkout', () => cartFlows(() => system));
 
   describe('health, registry and metrics', () => {
     healthFlows(() => system);
