@@ -2,6 +2,7 @@ import { CleaveSystem } from './support/system';
 import { shopFlows } from './flows/shop.flows';
 import { healthFlows } from './flows/health.flows';
 import { peopleFlows } from './flows/people.flows';
+import { cartFlows } from './flows/cart.flows';
 
 describe('monolith: every module in one process, SQLite, no Redis', () => {
   let system: CleaveSystem;
@@ -16,6 +17,7 @@ describe('monolith: every module in one process, SQLite, no Redis', () => {
 
   shopFlows(() => system);
   describe('people: profiles, roles, notifications', () => peopleFlows(() => system));
+  describe('cart and checkout', () => cartFlows(() => system));
 
   describe('health, registry and metrics', () => healthFlows(() => system));
 });

@@ -4,6 +4,7 @@ import { eventually } from './support/eventually';
 import { adminToken, createProduct, registerAndLogin, shopFlows } from './flows/shop.flows';
 import { healthFlows } from './flows/health.flows';
 import { peopleFlows } from './flows/people.flows';
+import { cartFlows } from './flows/cart.flows';
 
 const handledReads = { pattern: 'catalog.getProduct', transport: 'redis', outcome: 'ok' };
 
@@ -25,6 +26,7 @@ describe('split: a process per module over Redis, PostgreSQL per module', () => 
 
   shopFlows(() => system);
   describe('people: profiles, roles, notifications', () => peopleFlows(() => system));
+  describe('cart and checkout', () => cartFlows(() => system));
 
   describe('health, registry and metrics', () => {
     healthFlows(() => system);

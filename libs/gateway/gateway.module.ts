@@ -1,12 +1,15 @@
 import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { CartClient } from '@cleave/contracts/cart/cart.contract';
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
 import { NotificationsClient } from '@cleave/contracts/notifications/notifications.contract';
 import { OrdersClient } from '@cleave/contracts/orders/orders.contract';
+import { PaymentsClient } from '@cleave/contracts/payments/payments.contract';
 import { UsersClient } from '@cleave/contracts/users/users.contract';
 import { BusModule } from '@cleave/platform/bus/bus.module';
 import { AuthController } from './auth/auth.controller';
+import { CartController } from './cart/cart.controller';
 import { AuthService } from './auth/auth.service';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RolesGuard } from './auth/roles.guard';
@@ -19,6 +22,7 @@ import { CleaveErrorFilter } from './http/cleave-error.filter';
 import { NotificationsController } from './notifications/notifications.controller';
 import { NotificationStreams } from './notifications/notification-streams';
 import { OrdersController } from './orders/orders.controller';
+import { PaymentsController } from './payments/payments.controller';
 import { ProductsController } from './products/products.controller';
 import { UsersController } from './users/users.controller';
 import { TracesController } from './traces/traces.controller';
@@ -27,10 +31,11 @@ import { TracesController } from './traces/traces.controller';
 @Module({
   imports: [
     BusModule.forClients(UsersClient, CatalogClient, OrdersClient, NotificationsClient),
+    BusModule.forClients(CartClient, PaymentsClient),
     // The secret and lifetime come from GATEWAY_SETTINGS on each sign/verify (see TokenService).
     JwtModule.register({}),
   ],
-  controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController, SystemHealthController, TracesController],
+  controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController, SystemHealthController, TracesController, CartController, PaymentsController],
   providers: [
     SystemHealthService,
     {

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
+import { OrdersClient } from '@cleave/contracts/orders/orders.contract';
+import { BusModule } from '@cleave/platform/bus/bus.module';
+import { DatabaseModule } from '@cleave/platform/database/database.module';
+import { CartItem } from './cart-item.entity';
+import { CreateCart1767000000006 } from './migrations/1767000000006-create-cart';
+import { CartHandlers } from './cart.handlers';
+import { CartService } from './cart.service';
+import { CheckoutService } from './checkout.service';
+
+@Module({
+  imports: [
+    DatabaseModule.forModule({ module: 'cart', entities: [CartItem], migrations: [CreateCart1767000000006] }),
+    BusModule.forClients(CatalogClient, OrdersClient),
+  ],
+  controllers: [CartHandlers],
+  providers: [CartService, CheckoutService],
+})
+export class CartModule {}
