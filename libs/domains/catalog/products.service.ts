@@ -32,8 +32,8 @@ export class ProductsService {
     const now = this.clock().toISOString();
     const fields = validNewProduct(request);
     const product = this.dataSource.getRepository(Product).create({ id: randomUUID(), ...fields, ...folded(fields), createdAt: now, updatedAt: now });
+    // Nothing to invalidate: a new id cannot be cached, since unknown ids never are.
     await this.writes.run(() => this.dataSource.getRepository(Product).insert(product));
-    await this.cache.invalidate([product.id]);
     return toProductView(product);
   }
 

@@ -49,7 +49,10 @@ export class StockService {
     return outcome.reservation;
   }
 
-  /** The stock is sold. A reservation past its expiry is released instead (409). */
+  /**
+   * The stock is sold. A reservation past its expiry is released instead (409). A commit
+   * changes no product (its stock was taken at reserve), so only that release invalidates.
+   */
   async commitReservation({ orderId }: { orderId: string }): Promise<Reservation> {
     validOrderId(orderId);
     const now = this.clock().toISOString();
