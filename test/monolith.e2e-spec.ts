@@ -1,6 +1,7 @@
 import { CleaveSystem } from './support/system';
 import { shopFlows } from './flows/shop.flows';
 import { healthFlows } from './flows/health.flows';
+import { catalogFlows } from './flows/catalog.flows';
 
 describe('monolith: every module in one process, SQLite, no Redis', () => {
   let system: CleaveSystem;
@@ -14,6 +15,8 @@ describe('monolith: every module in one process, SQLite, no Redis', () => {
   });
 
   shopFlows(() => system);
+
+  describe('catalog and inventory', () => catalogFlows(() => system));
 
   describe('health, registry and metrics', () => healthFlows(() => system));
 });

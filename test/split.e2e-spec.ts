@@ -3,6 +3,7 @@ import { CleaveSystem, metricValue } from './support/system';
 import { eventually } from './support/eventually';
 import { adminToken, createProduct, registerAndLogin, shopFlows } from './flows/shop.flows';
 import { healthFlows } from './flows/health.flows';
+import { catalogFlows } from './flows/catalog.flows';
 
 const handledReads = { pattern: 'catalog.getProduct', transport: 'redis', outcome: 'ok' };
 
@@ -23,6 +24,8 @@ describe('split: a process per module over Redis, PostgreSQL per module', () => 
   });
 
   shopFlows(() => system);
+
+  describe('catalog and inventory', () => catalogFlows(() => system));
 
   describe('health, registry and metrics', () => {
     healthFlows(() => system);
