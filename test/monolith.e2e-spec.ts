@@ -3,6 +3,7 @@ import { shopFlows } from './flows/shop.flows';
 import { healthFlows } from './flows/health.flows';
 import { peopleFlows } from './flows/people.flows';
 import { cartFlows } from './flows/cart.flows';
+import { catalogFlows } from './flows/catalog.flows';
 
 describe('monolith: every module in one process, SQLite, no Redis', () => {
   let system: CleaveSystem;
@@ -18,6 +19,8 @@ describe('monolith: every module in one process, SQLite, no Redis', () => {
   shopFlows(() => system);
   describe('people: profiles, roles, notifications', () => peopleFlows(() => system));
   describe('cart and checkout', () => cartFlows(() => system));
+
+  describe('catalog and inventory', () => catalogFlows(() => system));
 
   describe('health, registry and metrics', () => healthFlows(() => system));
 });

@@ -5,6 +5,7 @@ import { adminToken, createProduct, registerAndLogin, shopFlows } from './flows/
 import { healthFlows } from './flows/health.flows';
 import { peopleFlows } from './flows/people.flows';
 import { cartFlows } from './flows/cart.flows';
+import { catalogFlows } from './flows/catalog.flows';
 
 const handledReads = { pattern: 'catalog.getProduct', transport: 'redis', outcome: 'ok' };
 
@@ -27,6 +28,8 @@ describe('split: a process per module over Redis, PostgreSQL per module', () => 
   shopFlows(() => system);
   describe('people: profiles, roles, notifications', () => peopleFlows(() => system));
   describe('cart and checkout', () => cartFlows(() => system));
+
+  describe('catalog and inventory', () => catalogFlows(() => system));
 
   describe('health, registry and metrics', () => {
     healthFlows(() => system);

@@ -11,6 +11,10 @@ export class Product {
   @Column({ type: 'text' })
   description!: string;
 
+  /** Lower case, so filtering by category needs no case folding in SQL. */
+  @Column({ type: 'varchar', length: 50 })
+  category!: string;
+
   /** Integer cents: money is never a float. */
   @Column({ name: 'price_cents', type: 'integer' })
   priceCents!: number;
@@ -22,7 +26,25 @@ export class Product {
   @Column({ type: 'integer' })
   stock!: number;
 
+  /** An inactive product is not listed (unless asked by an admin) and cannot be reserved. */
+  @Column({ type: 'boolean' })
+  active!: boolean;
+
+  /**
+   * name and description lower-cased by JavaScript, not SQL: SQLite's LOWER() folds ASCII
+   * only, PostgreSQL's follows its locale, so searching and sorting by these columns gives
+   * the same answer on both.
+   */
+  @Column({ name: 'name_folded', type: 'text' })
+  nameFolded!: string;
+
+  @Column({ name: 'description_folded', type: 'text' })
+  descriptionFolded!: string;
+
   /** ISO-8601 UTC; a string sorts and compares the same on SQLite and PostgreSQL. */
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;
+
+  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
+  updatedAt!: string;
 }

@@ -6,12 +6,13 @@ export function toProductView(product: Product): ProductView {
     id: product.id,
     name: product.name,
     description: product.description,
-    category: '',
-    active: true,
+    category: product.category,
     priceCents: Number(product.priceCents),
     currency: product.currency,
+    // SQLite gives a boolean column back as 0 or 1.
+    active: Boolean(product.active),
     stock: Number(product.stock),
     createdAt: product.createdAt,
-    updatedAt: product.createdAt,
+    updatedAt: product.updatedAt,
   };
 }

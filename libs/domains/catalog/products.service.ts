@@ -1,66 +1,133 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
-import { NotFoundError, ValidationError } from '@cleave/contracts/kernel/errors';
-import { CreateProduct, ListProducts, ProductPage, ProductView } from '@cleave/contracts/catalog/catalog.contract';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { ConflictError, NotFoundError, ValidationError } from '@cleave/contracts/kernel/errors';
+import { AdjustStock, CreateProduct, ListProducts, ProductPage, ProductSort, ProductView, UpdateProduct } from '@cleave/contracts/catalog/catalog.contract';
+import { WriteQueue } from '@cleave/platform/database/write-queue';
 import { Product } from './product.entity';
 import { toProductView } from './product.view';
-import { WriteQueue } from '@cleave/platform/database/write-queue';
+import { ProductCache } from './product.cache';
+import { MAX_INT, validDelta, validListQuery, validNewProduct, validUpdate } from './product.input';
+import { CATALOG_CLOCK, Clock } from './catalog.settings';
 
-/** The columns are 32-bit integers on every database. */
-const MAX_INT = 2_147_483_647;
-const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 100;
+/** The ORDER BY of each sort; every one ends with the id, so pages never overlap nor skip. */
+const ORDER: Record<ProductSort, [string, 'ASC' | 'DESC'][]> = {
+  price: [['p.priceCents', 'ASC'], ['p.id', 'ASC']],
+  '-price': [['p.priceCents', 'DESC'], ['p.id', 'ASC']],
+  name: [['p.nameFolded', 'ASC'], ['p.id', 'ASC']],
+  newest: [['p.createdAt', 'DESC'], ['p.id', 'DESC']],
+};
 
 @Injectable()
 export class ProductsService {
   constructor(
-    @InjectRepository(Product, 'catalog') private readonly products: Repository<Product>,
+    @InjectDataSource('catalog') private readonly dataSource: DataSource,
     private readonly writes: WriteQueue,
+    private readonly cache: ProductCache,
+    @Inject(CATALOG_CLOCK) private readonly clock: Clock,
   ) {}
 
   async createProduct(request: CreateProduct): Promise<ProductView> {
-    const product = this.products.create({ id: randomUUID(), createdAt: new Date().toISOString(), ...validProduct(request) });
-    await this.writes.run(() => this.products.insert(product));
+    const now = this.clock().toISOString();
+    const fields = validNewProduct(request);
+    const product = this.dataSource.getRepository(Product).create({ id: randomUUID(), ...fields, ...folded(fields), createdAt: now, updatedAt: now });
+    // Nothing to invalidate: a new id cannot be cached, since unknown ids never are.
+    await this.writes.run(() => this.dataSource.getRepository(Product).insert(product));
     return toProductView(product);
   }
 
-  async listProducts({ limit = DEFAULT_LIMIT, offset = 0 }: ListProducts): Promise<ProductPage> {
-    if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('limit must be a positive integer');
-    if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('offset must be a non-negative integer');
-    const take = Math.min(limit, MAX_LIMIT);
-    const [items, total] = await this.products.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, take, skip: offset });
-    return { items: items.map(toProductView), total, limit: take, offset };
+  /** Admin: changes any of the fields but stock; `active: false` deactivates. */
+  async updateProduct(request: UpdateProduct): Promise<ProductView> {
+    const id = validId(request?.id);
+    const fields = validUpdate(request);
+    const changes: Partial<Product> = { ...fields, ...folded(fields), updatedAt: this.clock().toISOString() };
+    const view = await this.writes.run(() =>
+      this.dataSource.transaction(async (manager) => {
+        const result = await manager.update(Product, { id }, changes);
+        if (!result.affected) throw notFound(id);
+        return toProductView(await manager.findOneByOrFail(Product, { id }));
+      }),
+    );
+    await this.cache.invalidate([id]);
+    return view;
+  }
+
+  /** Admin: adds or removes stock in one conditional update, never below zero (409). */
+  async adjustStock({ id, delta }: AdjustStock): Promise<ProductView> {
+    validId(id);
+    validDelta(delta);
+    const view = await this.writes.run(() =>
+      this.dataSource.transaction(async (manager) => {
+        const result = await manager
+          .createQueryBuilder()
+          .update(Product)
+          .set({ stock: () => 'stock + :delta', updatedAt: this.clock().toISOString() })
+          // Bounds computed here, not as stock + delta in SQL, which overflows on PostgreSQL.
+          .where(delta < 0 ? 'id = :id AND stock >= :bound' : 'id = :id AND stock <= :bound', { id, delta, bound: delta < 0 ? -delta : MAX_INT - delta })
+          .execute();
+        const product = await manager.findOneBy(Product, { id });
+        if (!product) throw notFound(id);
+        if (!result.affected) {
+          const stock = Number(product.stock);
+          const message = delta < 0 ? `Cannot remove ${-delta} of ${product.name}: only ${stock} in stock` : `Stock of ${product.name} cannot exceed ${MAX_INT}`;
+          throw new ConflictError(message, { productId: id, stock, delta });
+        }
+        return toProductView(product);
+      }),
+    );
+    await this.cache.invalidate([id]);
+    return view;
+  }
+
+  /** Not cached: pages, filters and sorts are many, and stock moves with every order. */
+  async listProducts(request: ListProducts): Promise<ProductPage> {
+    const { limit, offset, category, pattern, sort, includeInactive } = validListQuery(request);
+    const query = this.dataSource.getRepository(Product).createQueryBuilder('p');
+    if (!includeInactive) query.andWhere('p.active = :active', { active: true });
+    if (category) query.andWhere('p.category = :category', { category });
+    if (pattern) query.andWhere("(p.name_folded LIKE :pattern ESCAPE '\\' OR p.description_folded LIKE :pattern ESCAPE '\\')", { pattern });
+    for (const [column, direction] of ORDER[sort]) query.addOrderBy(column, direction);
+    const [items, total] = await query.take(limit).skip(offset).getManyAndCount();
+    return { items: items.map(toProductView), total, limit, offset };
   }
 
   async getProduct({ id }: { id: string }): Promise<ProductView> {
-    const product = typeof id === 'string' ? await this.products.findOneBy({ id }) : null;
-    if (!product) throw new NotFoundError(`Product ${id} not found`, { productId: id });
-    return toProductView(product);
+    validId(id);
+    const cached = (await this.cache.get([id])).get(id);
+    if (cached) return cached;
+    const product = await this.dataSource.getRepository(Product).findOneBy({ id });
+    if (!product) throw notFound(id);
+    const view = toProductView(product);
+    this.cache.fill([view]);
+    return view;
   }
 
   async getProducts({ ids }: { ids: string[] }): Promise<ProductView[]> {
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw new ValidationError('ids must be an array of strings');
     const unique = [...new Set(ids)];
     if (unique.length === 0) return [];
-    return (await this.products.findBy({ id: In(unique) })).map(toProductView);
+    if (unique.length > 1000) throw new ValidationError('At most 1000 ids at once');
+    const cached = await this.cache.get(unique);
+    const missing = unique.filter((id) => !cached.has(id));
+    const loaded = missing.length ? (await this.dataSource.getRepository(Product).findBy({ id: In(missing) })).map(toProductView) : [];
+    this.cache.fill(loaded);
+    return [...cached.values(), ...loaded];
   }
 }
 
-function validProduct(request: CreateProduct): Pick<Product, 'name' | 'description' | 'priceCents' | 'currency' | 'stock'> {
-  const name = typeof request.name === 'string' ? request.name.trim() : '';
-  if (!name || name.length > 200) throw new ValidationError('name must be between 1 and 200 characters');
-  const description = request.description ?? '';
-  if (typeof description !== 'string' || description.length > 2000) throw new ValidationError('description must be at most 2000 characters');
-  if (!isCount(request.priceCents)) throw new ValidationError('priceCents must be a non-negative integer number of cents');
-  const currency = request.currency ?? 'USD';
-  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) throw new ValidationError('currency must be a 3-letter ISO 4217 code');
-  const stock = request.stock ?? 0;
-  if (!isCount(stock)) throw new ValidationError('stock must be a non-negative integer');
-  return { name, description, priceCents: request.priceCents, currency, stock };
+function folded(fields: { name?: string; description?: string }): Partial<Pick<Product, 'nameFolded' | 'descriptionFolded'>> {
+  const result: Partial<Pick<Product, 'nameFolded' | 'descriptionFolded'>> = {};
+  if (fields.name !== undefined) result.nameFolded = fields.name.toLowerCase();
+  if (fields.description !== undefined) result.descriptionFolded = fields.description.toLowerCase();
+  return result;
 }
 
-function isCount(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_INT;
+function validId(id: unknown): string {
+  if (typeof id !== 'string' || !id) throw new ValidationError('id is required');
+  return id;
+}
+
+function notFound(id: string): NotFoundError {
+  return new NotFoundError(`Product ${id} not found`, { productId: id });
 }

@@ -1,18 +1,30 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '@cleave/contracts/kernel/errors';
-import { Reservation, ReserveStock, StockLine } from '@cleave/contracts/catalog/catalog.contract';
-import { Product } from './product.entity';
-import { StockReservation } from './stock-reservation.entity';
+import { Reservation, ReservationStatus, ReserveStock, StockLine } from '@cleave/contracts/catalog/catalog.contract';
 import { WriteQueue } from '@cleave/platform/database/write-queue';
 import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
+import { Product } from './product.entity';
+import { StockReservation } from './stock-reservation.entity';
+import { ProductCache } from './product.cache';
+import { CATALOG_CLOCK, CATALOG_SETTINGS, CatalogSettings, Clock } from './catalog.settings';
 
+const SWEEP_BATCH = 100;
+
+/**
+ * Stock held for orders. A reservation row per order makes every request idempotent and
+ * moves only forward (RESERVED -> COMMITTED -> RELEASED, or RESERVED -> RELEASED) through
+ * conditional updates, so a retried, duplicated or racing request changes stock once.
+ */
 @Injectable()
 export class StockService {
   constructor(
     @InjectDataSource('catalog') private readonly dataSource: DataSource,
     private readonly writes: WriteQueue,
+    private readonly cache: ProductCache,
+    @Inject(CATALOG_SETTINGS) private readonly settings: CatalogSettings,
+    @Inject(CATALOG_CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
@@ -21,26 +33,110 @@ export class StockService {
    * keyed by order, makes a retried request take nothing twice.
    */
   async reserveStock({ orderId, items }: ReserveStock): Promise<Reservation> {
-    if (typeof orderId !== 'string' || !orderId) throw new ValidationError('orderId is required');
+    validOrderId(orderId);
     const lines = mergeLines(items);
+    let outcome: { reservation: Reservation; took: boolean };
     try {
-      return await this.writes.run(() => this.dataSource.transaction((manager) => this.reserve(manager, orderId, lines)));
+      outcome = await this.writes.run(() => this.dataSource.transaction((manager) => this.reserve(manager, orderId, lines)));
     } catch (error) {
-      // A concurrent retry of the same order committed first: its reservation is ours.
+      // A concurrent request for the same order (a retry, or its release) committed first.
       if (!isUniqueViolation(error)) throw error;
       const existing = await this.dataSource.getRepository(StockReservation).findOneBy({ orderId });
       if (!existing) throw error;
-      return toReservation(existing);
+      return existingReservation(existing);
+    }
+    if (outcome.took) await this.cache.invalidate(lines.map((l) => l.productId));
+    return outcome.reservation;
+  }
+
+  /**
+   * The stock is sold. A reservation past its expiry is released instead (409). A commit
+   * changes no product (its stock was taken at reserve), so only that release invalidates.
+   */
+  async commitReservation({ orderId }: { orderId: string }): Promise<Reservation> {
+    validOrderId(orderId);
+    const now = this.clock().toISOString();
+    const outcome = await this.writes.run(() =>
+      this.dataSource.transaction(async (manager) => {
+        await manager
+          .createQueryBuilder()
+          .update(StockReservation)
+          .set({ status: 'COMMITTED', updatedAt: now })
+          .where("order_id = :orderId AND status = 'RESERVED' AND expires_at > :now", { orderId, now })
+          .execute();
+        const row = await manager.findOneBy(StockReservation, { orderId });
+        if (!row || row.status !== 'RESERVED') return { row, expired: false };
+        // Past its expiry and not swept yet: expire it now, as the sweep would have.
+        return { row, expired: await this.releaseRow(manager, row, ['RESERVED'], now) };
+      }),
+    );
+    const { row, expired } = outcome;
+    if (!row) throw new NotFoundError(`No reservation for order ${orderId}`, { orderId });
+    if (expired) {
+      await this.cache.invalidate(linesOf(row).map((l) => l.productId));
+      throw new ConflictError(`reservation for order ${orderId} expired and was released`, { orderId, status: 'RELEASED' });
+    }
+    if (row.status === 'RELEASED') throw released(orderId);
+    return toReservation(row);
+  }
+
+  /**
+   * Puts the stock of a RESERVED or COMMITTED reservation back, once however often asked.
+   * An order never reserved gets a RELEASED mark without lines, so a reservation arriving
+   * after its release (a saga compensating before its reserve landed) is refused.
+   */
+  async releaseReservation({ orderId }: { orderId: string }): Promise<Reservation> {
+    validOrderId(orderId);
+    for (let attempt = 0; ; attempt++) {
+      const now = this.clock().toISOString();
+      try {
+        const { row, restocked } = await this.writes.run(() => this.dataSource.transaction((manager) => this.release(manager, orderId, now)));
+        if (restocked) await this.cache.invalidate(linesOf(row).map((l) => l.productId));
+        return toReservation(row);
+      } catch (error) {
+        // A reservation for the order was inserted beside our mark: release that one.
+        if (!isUniqueViolation(error) || attempt > 0) throw error;
+      }
     }
   }
 
-  private async reserve(manager: EntityManager, orderId: string, lines: StockLine[]): Promise<Reservation> {
+  /** Releases RESERVED reservations past their expiry; returns how many. Safe on every instance at once. */
+  async expireReservations(): Promise<number> {
+    const now = this.clock().toISOString();
+    let count = 0;
+    for (;;) {
+      const due = await this.dataSource.getRepository(StockReservation).find({
+        where: { status: 'RESERVED', expiresAt: LessThanOrEqual(now) },
+        order: { expiresAt: 'ASC', orderId: 'ASC' },
+        take: SWEEP_BATCH,
+      });
+      for (const row of due) {
+        // Conditional on still RESERVED: a commit or release that got there first wins.
+        const done = await this.writes.run(() => this.dataSource.transaction((manager) => this.releaseRow(manager, row, ['RESERVED'], now)));
+        if (!done) continue;
+        count++;
+        await this.cache.invalidate(linesOf(row).map((l) => l.productId));
+      }
+      if (due.length < SWEEP_BATCH) return count;
+    }
+  }
+
+  private async reserve(manager: EntityManager, orderId: string, lines: StockLine[]): Promise<{ reservation: Reservation; took: boolean }> {
     const existing = await manager.findOneBy(StockReservation, { orderId });
-    if (existing) return toReservation(existing);
+    if (existing) return { reservation: existingReservation(existing), took: false };
+    const now = this.clock();
+    const row: StockReservation = {
+      orderId,
+      items: JSON.stringify(lines),
+      status: 'RESERVED',
+      expiresAt: new Date(now.getTime() + this.settings.reservationTtlMs).toISOString(),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
     // Claim the order first: a concurrent duplicate then waits on this key instead of taking stock.
-    await manager.insert(StockReservation, { orderId, items: JSON.stringify(lines), createdAt: new Date().toISOString() });
+    await manager.insert(StockReservation, row);
     for (const line of lines) await this.take(manager, line);
-    return { orderId, items: lines, status: 'RESERVED', expiresAt: '' };
+    return { reservation: toReservation(row), took: true };
   }
 
   private async take(manager: EntityManager, { productId, quantity }: StockLine): Promise<void> {
@@ -48,16 +144,48 @@ export class StockService {
       .createQueryBuilder()
       .update(Product)
       .set({ stock: () => 'stock - :quantity' })
-      .where('id = :productId AND stock >= :quantity', { productId, quantity })
+      .where('id = :productId AND stock >= :quantity AND active = :active', { productId, quantity, active: true })
       .execute();
     if (result.affected === 1) return;
     const product = await manager.findOneBy(Product, { id: productId });
     if (!product) throw new NotFoundError(`Product ${productId} not found`, { productId });
+    if (!product.active) throw new ConflictError(`${product.name} is no longer available`, { productId, active: false });
     throw new ConflictError(`Not enough stock for ${product.name}: ${product.stock} left, ${quantity} requested`, {
       productId,
-      available: product.stock,
+      available: Number(product.stock),
       requested: quantity,
     });
+  }
+
+  private async release(manager: EntityManager, orderId: string, now: string): Promise<{ row: StockReservation; restocked: boolean }> {
+    const row = await manager.findOneBy(StockReservation, { orderId });
+    if (!row) {
+      const mark: StockReservation = { orderId, items: '[]', status: 'RELEASED', expiresAt: now, createdAt: now, updatedAt: now };
+      await manager.insert(StockReservation, mark);
+      return { row: mark, restocked: false };
+    }
+    if (row.status === 'RELEASED') return { row, restocked: false };
+    const restocked = await this.releaseRow(manager, row, ['RESERVED', 'COMMITTED'], now);
+    return { row: await manager.findOneByOrFail(StockReservation, { orderId }), restocked };
+  }
+
+  /**
+   * Marks a reservation RELEASED if its status is still one of `from` (and, from RESERVED
+   * only, it is due when `now` says so), and puts its stock back in the same transaction.
+   * The conditional update is what makes a double release restock once.
+   */
+  private async releaseRow(manager: EntityManager, row: StockReservation, from: ReservationStatus[], now: string): Promise<boolean> {
+    const result = await manager.update(StockReservation, { orderId: row.orderId, status: In(from) }, { status: 'RELEASED', updatedAt: now });
+    if (!result.affected) return false;
+    for (const { productId, quantity } of linesOf(row)) {
+      await manager
+        .createQueryBuilder()
+        .update(Product)
+        .set({ stock: () => 'stock + :quantity' })
+        .where('id = :productId', { productId, quantity })
+        .execute();
+    }
+    return true;
   }
 }
 
@@ -76,6 +204,24 @@ function mergeLines(items: unknown): StockLine[] {
   return [...quantities].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([productId, quantity]) => ({ productId, quantity }));
 }
 
+function validOrderId(orderId: unknown): void {
+  if (typeof orderId !== 'string' || !orderId || orderId.length > 36) throw new ValidationError('orderId must be a string of at most 36 characters');
+}
+
+/** A request for an order that already has a reservation: the same answer, or 409 once released. */
+function existingReservation(row: StockReservation): Reservation {
+  if (row.status === 'RELEASED') throw released(row.orderId);
+  return toReservation(row);
+}
+
+function released(orderId: string): ConflictError {
+  return new ConflictError(`reservation for order ${orderId} was released`, { orderId, status: 'RELEASED' });
+}
+
+function linesOf(row: StockReservation): StockLine[] {
+  return JSON.parse(row.items) as StockLine[];
+}
+
 function toReservation(row: StockReservation): Reservation {
-  return { orderId: row.orderId, items: JSON.parse(row.items) as StockLine[], status: 'RESERVED', expiresAt: '' };
+  return { orderId: row.orderId, items: linesOf(row), status: row.status, expiresAt: row.expiresAt };
 }

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { CreateCatalog1767000000002 } from './1767000000002-create-catalog';
+import { CatalogCategoriesReservations1767000000202 } from './1767000000202-catalog-categories-reservations';
+
+describe('catalog migrations', () => {
+  it('carries products and reservations made before categories and statuses over', async () => {
+    const old = new DataSource({ type: 'better-sqlite3', database: ':memory:', migrations: [CreateCatalog1767000000002] });
+    await old.initialize();
+    await old.runMigrations();
+    await old.query("INSERT INTO products (id, name, description, price_cents, currency, stock, created_at) VALUES ('p1', 'Crème', 'Fine', 100, 'USD', 3, '2026-01-01T00:00:00.000Z')");
+    await old.query("INSERT INTO stock_reservations (order_id, items, created_at) VALUES ('o1', '[]', '2026-01-02T00:00:00.000Z')");
+    // The same database, one release later.
+    const runner = old.createQueryRunner();
+    await new CatalogCategoriesReservations1767000000202().up(runner);
+    await runner.release();
+    expect(await old.query('SELECT category, active, name_folded, description_folded, updated_at FROM products')).toEqual([
+      { category: 'general', active: 1, name_folded: 'crème', description_folded: 'fine', updated_at: '2026-01-01T00:00:00.000Z' },
+    ]);
+    expect(await old.query('SELECT status, expires_at, updated_at FROM stock_reservations')).toEqual([
+      { status: 'COMMITTED', expires_at: '2026-01-02T00:00:00.000Z', updated_at: '2026-01-02T00:00:00.000Z' },
+    ]);
+    await old.destroy();
+  });
+});
