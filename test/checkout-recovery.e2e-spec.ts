@@ -35,22 +35,26 @@ describe('split: a checkout interrupted by a crash ends consistently', () => {
     await system?.stop();
   });
 
-  /** Starts an orders instance that holds every checkout at `point`, and kills it once one is held there. */
-  async function crashAt(point: 'reserved' | 'charged', shopper: Shopper, productId: string): Promise<void> {
+  /**
+   * Starts an orders instance that holds every checkout at `point`, and kills it once one is
+   * held there; answers the order as it stood just before.
+   */
+  async function crashAt(point: 'reserved' | 'charged', shopper: Shopper, productId: string): Promise<Order> {
     await system.stopProcess('orders');
     const doomed: Instance = await system.startInstance('orders', { CLEAVE_SAGA_PAUSE: `${point}=600000` });
     // The gateway gives up after the bus timeout; the saga is still held in orders.
     const answer = await request(url).post('/orders').set('Authorization', `Bearer ${shopper.token}`).send({ items: [{ productId, quantity: 2 }] });
     expect(answer.status).toBe(503);
     await eventually(() => expect(doomed.output.some((line) => line.includes(`Saga paused 600000 ms after ${point}`))).toBe(true));
+    const [held] = await ordersOf(url, admin, shopper.id);
     await system.kill(doomed, 'SIGKILL');
+    return held;
   }
 
   it('cancels an order whose process died between reserving stock and charging, and gives the stock back', async () => {
     const shopper = await registerAndLogin(url);
     const product = await createProduct(url, admin, { stock: 5 });
-    await crashAt('reserved', shopper, product.id);
-    const [held] = await ordersOf(url, admin, shopper.id);
+    const held = await crashAt('reserved', shopper, product.id);
     expect(held).toMatchObject({ status: 'PENDING' });
     expect(await stockOf(url, product.id)).toBe(3);
 
@@ -69,8 +73,8 @@ describe('split: a checkout interrupted by a crash ends consistently', () => {
   it('refunds an order whose process died after charging, and gives the stock back', async () => {
     const shopper = await registerAndLogin(url);
     const product = await createProduct(url, admin, { stock: 5 });
-    await crashAt('charged', shopper, product.id);
-    const [held] = await ordersOf(url, admin, shopper.id);
+    const held = await crashAt('charged', shopper, product.id);
+    expect(held).toMatchObject({ status: 'PENDING' });
     const charged = await request(url).get(`/orders/${held.id}/payment`).set('Authorization', `Bearer ${shopper.token}`).expect(200);
     expect(charged.body.status).toBe('CHARGED');
 
