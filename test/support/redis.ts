@@ -90,7 +90,10 @@ export async function startPrivateRedis(options: { persistent?: boolean } = {}):
       await launch();
     },
     down: kill,
-    up: launch,
+    async up() {
+      if (child.exitCode === null && child.signalCode === null) return;
+      await launch();
+    },
     stop() {
       child.kill('SIGKILL');
       if (dir) rmSync(dir, { recursive: true, force: true });
