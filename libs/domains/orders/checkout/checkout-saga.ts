@@ -239,7 +239,8 @@ export class CheckoutSaga {
     const patch = {
       step: 'COMPENSATE' as SagaStep,
       refundOnCancel: refund,
-      cancelReason: cancelReason(failure),
+      // The error's own message says what failed (payments says "Payment declined: ...").
+      cancelReason: failure.message,
       failure: JSON.stringify(failure.toJSON()),
       leaseOwner: this.owner,
       leaseUntil: this.leaseEnd(),
@@ -279,11 +280,6 @@ export class CheckoutSaga {
 
 function stockLines(order: Order) {
   return (JSON.parse(order.items) as OrderLine[]).map(({ productId, quantity }) => ({ productId, quantity }));
-}
-
-function cancelReason(error: CleaveError): string {
-  if (error.code === 'PAYMENT_DECLINED') return `Payment declined: ${error.message}`;
-  return error.message;
 }
 
 function withOrderId(error: CleaveError, orderId: string): CleaveError {

@@ -112,7 +112,7 @@ class FakePayments implements PaymentsClient {
     const at = new Date().toISOString();
     const payment: PaymentView = { ...request, status: declined ? 'DECLINED' : 'CHARGED', createdAt: at, updatedAt: at };
     this.payments.set(request.orderId, payment);
-    if (declined) throw new PaymentDeclinedError('card declined');
+    if (declined) throw new PaymentDeclinedError('Payment declined: card declined');
     return payment;
   }
   async refund({ orderId, userId, reason }: Refund): Promise<PaymentView> {
