@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { FulfilmentStatus, OrderStatus } from '@cleave/contracts/orders/orders.contract';
+import { PageQuery } from '../http/page.query';
 
 export class OrderItemDto {
   @IsUUID()
@@ -28,23 +29,10 @@ export class PlaceOrderDto extends PaymentMethodDto {
   items!: OrderItemDto[];
 }
 
-export class ListOrdersQuery {
+export class ListOrdersQuery extends PageQuery {
   @IsOptional()
   @IsIn(['PENDING', 'CONFIRMED', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'])
   status?: OrderStatus;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class AdminListOrdersQuery extends ListOrdersQuery {

@@ -1,6 +1,7 @@
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, NotEquals } from 'class-validator';
 import { ProductSort } from '@cleave/contracts/catalog/catalog.contract';
+import { PageQuery } from '../http/page.query';
 
 /** Prices and stock are 32-bit integer columns. */
 const MAX_INT = 2_147_483_647;
@@ -88,21 +89,7 @@ export class AdjustStockDto {
   delta!: number;
 }
 
-export class ListProductsQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_INT)
-  offset?: number;
-
+export class ListProductsQueryDto extends PageQuery {
   @IsOptional()
   @IsString()
   @Length(1, 50)

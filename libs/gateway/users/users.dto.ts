@@ -1,6 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { Role } from '@cleave/contracts/users/users.contract';
+import { PageQuery } from '../http/page.query';
 
 /** Only what is given changes; a new password needs the current one (checked by users). */
 export class UpdateProfileDto {
@@ -28,20 +28,7 @@ export class UpdateProfileDto {
   currentPassword?: string;
 }
 
-export class ListUsersQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
-}
+export class ListUsersQueryDto extends PageQuery {}
 
 export class SetRoleDto {
   @IsIn(['customer', 'admin'])
