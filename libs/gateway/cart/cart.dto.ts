@@ -1,14 +1,8 @@
-import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { OrderItemDto } from '../orders/orders.dto';
 
-export class AddCartItemDto {
-  @IsUUID()
-  productId!: string;
-
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  quantity!: number;
-}
+/** A product and how many more of it: the same line as an order's. */
+export class AddCartItemDto extends OrderItemDto {}
 
 export class SetCartItemDto {
   /** 0 removes the line. */
