@@ -68,7 +68,16 @@ describe('tracing: one request followed across processes (split)', () => {
     const spans = await eventually(async () => {
       const found = await request(url).get(`/traces/${traceId}`).set('Authorization', `Bearer ${admin}`);
       const list = (found.body.spans ?? []) as Span[];
-      if (!list.some((s) => s.process === 'notifications' && s.kind === 'consumer' && s.name === 'process order.confirmed')) throw new Error(`trace incomplete: ${found.status} ${list.map((s) => `${s.process}:${s.name}`).join(', ')}`);
+      // Every span asserted below; each process exports in batches of its own.
+      const wanted = [
+        'gateway server POST /orders', 'gateway client orders.placeOrder', 'orders server orders.placeOrder',
+        'orders client catalog.getProducts', 'orders client catalog.reserveStock', 'catalog server catalog.getProducts', 'catalog server catalog.reserveStock',
+        'orders producer publish order.confirmed', 'notifications consumer process order.confirmed', 'payments server payments.charge',
+      ];
+      const have = new Set(list.map((s) => `${s.process} ${s.kind} ${s.name}`));
+      const missing = wanted.filter((w) => !have.has(w));
+      const queries = list.some((s) => s.process === 'orders' && s.attributes['db.operation.name'] === 'INSERT') && list.some((s) => s.process === 'catalog' && s.attributes['db.operation.name'] === 'UPDATE');
+      if (missing.length > 0 || !queries) throw new Error(`trace incomplete (${found.status}), missing ${missing.join(', ') || 'query spans'}`);
       return list;
     });
 
