@@ -48,7 +48,7 @@ export class DatabaseModule {
           {
             provide: OutboxRelay,
             useFactory: (dataSource: DataSource, writes: WriteQueue, bus: ServiceBus, settings: PlatformSettings) =>
-              new OutboxRelay(database.module, dataSource, writes, bus, settings.outbox),
+              new OutboxRelay(database.module, dataSource, writes, bus, { ...settings.outbox, maxDeliveries: settings.bus.eventMaxDeliveries }),
             inject: [dataSourceToken, WriteQueue, ServiceBus, PLATFORM_SETTINGS],
           },
           {

@@ -33,4 +33,8 @@ export class OutboxMessage {
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
+
+  /** Given up on (its subscribers failed it too often, one process only): kept for inspection, not relayed. */
+  @Column({ name: 'dead_at', type: 'varchar', length: 32, nullable: true })
+  deadAt!: string | null;
 }

@@ -2,13 +2,14 @@ import { Gauge, register } from 'prom-client';
 
 export interface OutboxBacklogSource {
   readonly module: string;
-  backlog(): Promise<{ count: number; oldestCreatedAt?: string }>;
+  backlog(): Promise<{ count: number; oldestCreatedAt?: string; dead: number }>;
 }
 
 const sources = new Set<OutboxBacklogSource>();
 
 /**
- * `cleave_outbox_backlog{module}` and `cleave_outbox_oldest_age_seconds{module}`, read at
+ * `cleave_outbox_backlog{module}`, `cleave_outbox_oldest_age_seconds{module}` and
+ * `cleave_outbox_dead{module}`, read at
  * scrape time: events committed but not yet on the bus. Beside cleave_event_consumer_lag
  * they tell where an event is waiting.
  */
@@ -20,7 +21,7 @@ export function reportOutboxBacklog(source: OutboxBacklogSource): () => void {
 
 function ensureGauges(): void {
   if (register.getSingleMetric('cleave_outbox_backlog')) return;
-  const read = async () => Promise.all([...sources].map(async (s) => ({ module: s.module, ...(await s.backlog().catch(() => ({ count: NaN }))) })));
+  const read = async () => Promise.all([...sources].map(async (s) => ({ module: s.module, ...(await s.backlog().catch(() => ({ count: NaN, dead: NaN }))) })));
   let last: ReturnType<typeof read> | undefined;
   // Both gauges come from one query per module per scrape.
   const snapshot = () => (last ??= read().finally(() => setImmediate(() => (last = undefined))));
@@ -31,6 +32,15 @@ function ensureGauges(): void {
     async collect() {
       this.reset();
       for (const { module, count } of await snapshot()) this.labels(module).set(count);
+    },
+  });
+  new Gauge({
+    name: 'cleave_outbox_dead',
+    help: 'Events given up on in a module outbox (one process: their subscribers failed them too often)',
+    labelNames: ['module'],
+    async collect() {
+      this.reset();
+      for (const { module, dead } of await snapshot()) this.labels(module).set(dead);
     },
   });
   new Gauge({

@@ -1,5 +1,6 @@
 import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { EventHandlersFailedError } from '../bus/event-handlers-failed.error';
 import { ServiceBus } from '../bus/service-bus';
 import { WriteQueue } from '../database/write-queue';
 import { OutboxMessage } from './outbox-message.entity';
@@ -11,7 +12,17 @@ export interface OutboxRelaySettings {
   batchSize: number;
   /** The longest wait between attempts while the bus refuses events. */
   maxBackoffMs: number;
+  /** One process only: attempts after which an event its subscribers keep failing is given up. */
+  maxDeliveries: number;
 }
+
+/** How a pass reads and changes the table: inside one locking transaction, or op by op. */
+interface Batch {
+  rows: OutboxMessage[];
+  run<T>(change: (manager: EntityManager) => Promise<T>): Promise<T>;
+}
+
+type PassOutcome = 'empty' | 'more' | 'failed';
 
 /**
  * Moves a module's committed events from its outbox table to the bus, oldest first, and
@@ -19,12 +30,15 @@ export interface OutboxRelaySettings {
  * for the rest; while the bus is down it backs off and keeps the rows, so an outage or a
  * crash delays events but never loses them. Delivery is at least once: a crash between
  * publishing and deleting re-sends the event under the same id, and consumers deduplicate.
+ * On PostgreSQL a pass locks its rows (SKIP LOCKED), so several instances of a module share
+ * the work instead of each publishing everything.
  *
  * Hand-written: outbox libraries for Node are tied to one ORM or broker; this one is a
  * loop over a table and ServiceBus.publishRecorded.
  */
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger: Logger;
+  private readonly locking: boolean;
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
@@ -40,6 +54,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly settings: OutboxRelaySettings,
   ) {
     this.logger = new Logger(`Outbox:${module}`);
+    this.locking = dataSource.options.type === 'postgres';
   }
 
   /** Starts once the bus is up: what a previous run left is relayed first. */
@@ -60,73 +75,99 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   /** Relay now (or right after the pass under way): something was just committed. */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) {
+    // While backing off from a failing bus, new events wait for the timer like the others.
+    if (this.running || (this.failures > 0 && this.timer)) {
       this.again = true;
       return;
     }
-    clearTimeout(this.timer);
     this.running = this.drain().finally(() => {
       this.running = undefined;
+      this.timer = undefined;
       if (this.stopped) return;
       if (this.again && this.failures === 0) return this.kick();
       this.schedule();
     });
   }
 
-  /** Rows not yet relayed: the backlog metric. */
-  backlog(): Promise<{ count: number; oldestCreatedAt?: string }> {
-    return this.writes.run(() => this.dataSource
-      .getRepository(OutboxMessage)
-      .createQueryBuilder('m')
-      .select('COUNT(*)', 'count')
-      .addSelect('MIN(m.created_at)', 'oldest')
-      .getRawOne<{ count: string | number; oldest: string | null }>()
-      .then((row) => ({ count: Number(row?.count ?? 0), oldestCreatedAt: row?.oldest ?? undefined })));
+  /** Rows waiting to be relayed, and those given up on: the backlog metrics. */
+  async backlog(): Promise<{ count: number; oldestCreatedAt?: string; dead: number }> {
+    const row = await this.writes.run(() =>
+      this.dataSource
+        .getRepository(OutboxMessage)
+        .createQueryBuilder('m')
+        .select('SUM(CASE WHEN m.dead_at IS NULL THEN 1 ELSE 0 END)', 'count')
+        .addSelect('SUM(CASE WHEN m.dead_at IS NULL THEN 0 ELSE 1 END)', 'dead')
+        .addSelect('MIN(CASE WHEN m.dead_at IS NULL THEN m.created_at END)', 'oldest')
+        .getRawOne<{ count: string | number | null; dead: string | number | null; oldest: string | null }>(),
+    );
+    return { count: Number(row?.count ?? 0), oldestCreatedAt: row?.oldest ?? undefined, dead: Number(row?.dead ?? 0) };
   }
 
   private schedule(): void {
     this.again = false;
     const delay = this.failures === 0 ? this.settings.pollMs : Math.min(this.settings.maxBackoffMs, 100 * 2 ** this.failures) * (0.5 + Math.random() / 2);
-    this.timer = setTimeout(() => this.kick(), delay);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.kick();
+    }, delay);
     this.timer.unref();
   }
 
   private async drain(): Promise<void> {
-    const repository = this.dataSource.getRepository(OutboxMessage);
     while (!this.stopped) {
       this.again = false;
-      let batch: OutboxMessage[];
+      let outcome: PassOutcome;
       try {
-        // Queued with the writes: on SQLite's one shared connection a read beside an open
-        // transaction would see (and publish) rows that may yet roll back.
-        batch = await this.writes.run(() => repository.find({ order: { seq: 'ASC' }, take: this.settings.batchSize }));
+        outcome = await this.pass();
       } catch (error) {
         this.fail(undefined, error);
         return;
       }
-      if (batch.length === 0) {
-        this.failures = 0;
-        return;
-      }
-      for (const message of batch) {
-        if (this.stopped) return;
-        try {
-          await this.bus.publishRecorded({ eventId: message.eventId, event: message.event, payload: JSON.parse(message.payload), traceparent: message.traceparent });
-        } catch (error) {
-          this.fail(message, error);
-          await this.writes.run(() => repository.update({ seq: message.seq }, { attempts: message.attempts + 1, lastError: errorText(error) })).catch(() => undefined);
-          return;
-        }
-        try {
-          await this.writes.run(() => repository.delete({ seq: message.seq }));
-        } catch (error) {
-          // Published but still in the table: it will be sent again, and deduplicated.
-          this.fail(message, error);
-          return;
-        }
-        this.failures = 0;
-      }
+      if (outcome !== 'more') return;
     }
+  }
+
+  /** One batch: on PostgreSQL in a transaction holding its rows, on SQLite op by op through the write queue. */
+  private pass(): Promise<PassOutcome> {
+    const read = (manager: EntityManager) => {
+      const query = manager.createQueryBuilder(OutboxMessage, 'm').where('m.dead_at IS NULL').orderBy('m.seq', 'ASC').limit(this.settings.batchSize);
+      return (this.locking ? query.setLock('pessimistic_write').setOnLocked('skip_locked') : query).getMany();
+    };
+    if (this.locking) {
+      return this.dataSource.transaction(async (manager) => this.relay({ rows: await read(manager), run: (change) => change(manager) }));
+    }
+    // Queued with the writes: on SQLite's one shared connection a read beside an open
+    // transaction would see (and publish) rows that may yet roll back.
+    return this.writes.run(() => read(this.dataSource.manager)).then((rows) => this.relay({ rows, run: (change) => this.writes.run(() => change(this.dataSource.manager)) }));
+  }
+
+  private async relay({ rows, run }: Batch): Promise<PassOutcome> {
+    if (rows.length === 0) {
+      this.failures = 0;
+      return 'empty';
+    }
+    for (const message of rows) {
+      if (this.stopped) return 'failed';
+      try {
+        await this.bus.publishRecorded({ eventId: message.eventId, event: message.event, payload: JSON.parse(message.payload), traceparent: message.traceparent });
+      } catch (error) {
+        const attempts = message.attempts + 1;
+        if (error instanceof EventHandlersFailedError && attempts >= this.settings.maxDeliveries) {
+          // A poison event must not hold up every later one: park it, as the Redis path
+          // moves it to a dead-letter stream.
+          this.logger.error(`Giving up ${message.event} ${message.eventId} after ${attempts} attempts; kept in ${this.module}'s outbox: ${errorText(error)}`);
+          await run((manager) => manager.update(OutboxMessage, { seq: message.seq }, { attempts, lastError: errorText(error), deadAt: new Date().toISOString() }));
+          continue;
+        }
+        this.fail(message, error);
+        await run((manager) => manager.update(OutboxMessage, { seq: message.seq }, { attempts, lastError: errorText(error) })).catch(() => undefined);
+        return 'failed';
+      }
+      // A failed delete leaves a published row: it is sent again, and deduplicated.
+      await run((manager) => manager.delete(OutboxMessage, { seq: message.seq, deadAt: IsNull() }));
+      this.failures = 0;
+    }
+    return 'more';
   }
 
   private fail(message: OutboxMessage | undefined, error: unknown): void {

@@ -3,6 +3,8 @@ import { Logger } from '@nestjs/common';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { defineContract, event, request } from '@cleave/contracts/kernel/contract';
 import { RecordedEvent, ServiceBus } from '../bus/service-bus';
+import { EventHandlersFailedError } from '../bus/event-handlers-failed.error';
+import { createModuleDatabases, dropModuleDatabases } from '../../../test/support/postgres';
 import { WriteQueue } from '../database/write-queue';
 import { eventually } from '../../../test/support/eventually';
 import { CreateOutbox1767000000100 } from './migrations/1767000000100-create-outbox';
@@ -24,13 +26,17 @@ const thingsContract = defineContract('things', {
   events: { 'thing.made': event<{ id: string; size: number }>() },
 });
 
-/** The bus as the relay sees it: takes events, or refuses them while "down". */
+/** The bus as the relay sees it: takes events, refuses them while "down", or has a subscriber fail one. */
 class RecordingBus {
   readonly published: RecordedEvent[] = [];
   down = false;
+  poison?: string;
+  latencyMs = 0;
 
   async publishRecorded(message: RecordedEvent): Promise<void> {
+    if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     if (this.down) throw new Error('Redis is away');
+    if ((message.payload as { id: string }).id === this.poison) throw new EventHandlersFailedError('notifications: cannot handle it');
     this.published.push(message);
   }
 }
@@ -41,7 +47,10 @@ describe('transactional outbox', () => {
   let relay: OutboxRelay;
   let outbox: Outbox;
 
-  beforeAll(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+  beforeAll(() => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
 
   beforeEach(async () => {
     dataSource = new DataSource({
@@ -55,7 +64,7 @@ describe('transactional outbox', () => {
     await dataSource.query('CREATE TABLE things (id varchar(36) PRIMARY KEY, size integer NOT NULL)');
     bus = new RecordingBus();
     const writes = new WriteQueue(dataSource);
-    relay = new OutboxRelay('things', dataSource, writes, bus as unknown as ServiceBus, { pollMs: 20, batchSize: 2, maxBackoffMs: 50 });
+    relay = new OutboxRelay('things', dataSource, writes, bus as unknown as ServiceBus, { pollMs: 20, batchSize: 2, maxBackoffMs: 50, maxDeliveries: 3 });
     outbox = new Outbox(dataSource, writes, relay);
   });
 
@@ -76,7 +85,7 @@ describe('transactional outbox', () => {
     await eventually(() => expect(bus.published).toHaveLength(5));
     expect(bus.published.map((m) => m.payload)).toEqual([1, 2, 3, 4, 5].map((i) => ({ id: `t${i}`, size: i })));
     expect(new Set(bus.published.map((m) => m.eventId)).size).toBe(5);
-    await eventually(async () => expect(await relay.backlog()).toEqual({ count: 0, oldestCreatedAt: undefined }));
+    await eventually(async () => expect(await relay.backlog()).toEqual({ count: 0, oldestCreatedAt: undefined, dead: 0 }));
   });
 
   it('publishes nothing for a transaction that rolls back', async () => {
@@ -117,5 +126,76 @@ describe('transactional outbox', () => {
     const stored = await dataSource.getRepository(OutboxMessage).findOneByOrFail({ event: 'thing.made' });
     relay.onApplicationBootstrap();
     await eventually(() => expect(bus.published).toEqual([{ eventId: stored.eventId, event: 'thing.made', payload: { id: 'left-behind', size: 1 }, traceparent: null }]));
+  });
+
+  it('parks an event its subscribers keep failing, and relays the ones after it', async () => {
+    bus.poison = 'bad';
+    relay.onApplicationBootstrap();
+    await make('before', 1);
+    await make('bad', 2);
+    await make('after', 3);
+    await eventually(() => expect(bus.published.map((m) => (m.payload as { id: string }).id)).toEqual(['before', 'after']));
+    const parked = await dataSource.getRepository(OutboxMessage).findOneByOrFail({ event: 'thing.made' });
+    expect(parked).toMatchObject({ attempts: 3, lastError: 'notifications: cannot handle it', deadAt: expect.any(String) });
+    expect(await relay.backlog()).toEqual({ count: 0, oldestCreatedAt: undefined, dead: 1 });
+  });
+
+  it('never gives up on events while the bus itself is down', async () => {
+    bus.down = true;
+    relay.onApplicationBootstrap();
+    await make('patient', 1);
+    await eventually(async () => expect((await dataSource.getRepository(OutboxMessage).findOneByOrFail({ event: 'thing.made' })).attempts).toBeGreaterThan(3));
+    expect((await relay.backlog()).dead).toBe(0);
+    bus.down = false;
+    await eventually(() => expect(bus.published).toHaveLength(1));
+  });
+});
+
+describe('transactional outbox on PostgreSQL', () => {
+  const prefix = `cleave_unit_outbox_${process.pid}`;
+  let url: string;
+  const open: DataSource[] = [];
+
+  beforeAll(async () => {
+    url = (await createModuleDatabases(prefix, ['things'])).DATABASE_URL_THINGS;
+  });
+
+  afterAll(async () => {
+    await Promise.all(open.map((d) => d.destroy()));
+    await dropModuleDatabases(prefix, ['things']);
+  });
+
+  async function instance(bus: RecordingBus): Promise<{ relay: OutboxRelay; outbox: Outbox }> {
+    const dataSource = await new DataSource({ type: 'postgres', url, entities: [Thing, OutboxMessage] }).initialize();
+    open.push(dataSource);
+    const writes = new WriteQueue(dataSource);
+    const relay = new OutboxRelay('things', dataSource, writes, bus as unknown as ServiceBus, { pollMs: 20, batchSize: 10, maxBackoffMs: 50, maxDeliveries: 3 });
+    return { relay, outbox: new Outbox(dataSource, writes, relay) };
+  }
+
+  it('shares the work between two instances of a module: each event published once', async () => {
+    const bus = new RecordingBus();
+    bus.latencyMs = 2; // a Redis round trip, so the two passes overlap
+    const a = await instance(bus);
+    const b = await instance(bus);
+    await open[0].query('CREATE TABLE things (id varchar(36) PRIMARY KEY, size integer NOT NULL)');
+    await new CreateOutbox1767000000100().up(open[0].createQueryRunner());
+    for (let i = 0; i < 60; i++) {
+      await a.outbox.transaction(async (tx) => {
+        await tx.manager.insert(Thing, { id: `t${i}`, size: i });
+        tx.publish(thingsContract, 'thing.made', { id: `t${i}`, size: i });
+      });
+    }
+    a.relay.onApplicationBootstrap();
+    b.relay.onApplicationBootstrap();
+    try {
+      await eventually(async () => expect((await a.relay.backlog()).count).toBe(0));
+      const ids = bus.published.map((m) => m.eventId);
+      expect(ids).toHaveLength(60);
+      expect(new Set(ids).size).toBe(60);
+    } finally {
+      await a.relay.onModuleDestroy();
+      await b.relay.onModuleDestroy();
+    }
   });
 });

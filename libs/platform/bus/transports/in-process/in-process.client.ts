@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CleaveError, InternalError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
+import { CleaveError, InternalError } from '@cleave/contracts/kernel/errors';
+import { EventHandlersFailedError } from '../../event-handlers-failed.error';
 import { BusClientProxy } from '../../bus.client-proxy';
 import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
@@ -74,6 +75,6 @@ export class InProcessClient extends BusClientProxy {
       subscribers.map((subscriber) => this.server.deliverEvent(subscriber, { ...envelope, data: json === undefined ? undefined : JSON.parse(json) })),
     );
     const failed = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [`${subscribers[i]}: ${CleaveError.fromJSON(outcome.reason).message}`] : []));
-    if (failed.length > 0) throw new ServiceUnavailableError(`${event} ${envelope.id} failed in ${failed.join('; ')}`, { event, eventId: envelope.id });
+    if (failed.length > 0) throw new EventHandlersFailedError(`${event} ${envelope.id} failed in ${failed.join('; ')}`, { event, eventId: envelope.id });
   }
 }
