@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CleaveError, ConflictError, InternalError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
 import { PaymentsClient } from '@cleave/contracts/payments/payments.contract';
@@ -39,10 +39,10 @@ class StepFailed extends Error {
  * bring their own broker or storage.
  */
 @Injectable()
-export class CheckoutSaga {
+export class CheckoutSaga implements OnModuleDestroy {
   private readonly logger = new Logger('CheckoutSaga');
-  /** Orders this process is driving now: recovery leaves them alone. */
-  private readonly driving = new Set<string>();
+  /** Orders this process is driving now (recovery leaves them alone), and how each drive ends. */
+  private readonly driving = new Map<string, Promise<unknown>>();
   readonly owner: string;
 
   constructor(
@@ -72,7 +72,7 @@ export class CheckoutSaga {
     try {
       if (order.step === 'RESERVE' || order.step === 'CHARGE') {
         this.logger.warn(`Order ${order.id} was interrupted at ${order.step}; cancelling it`);
-        const interrupted = new ConflictError('The checkout was interrupted before the payment completed; the order was cancelled', { orderId: order.id });
+        const interrupted = new ServiceUnavailableError('The checkout was interrupted before the payment completed; the order was cancelled', { orderId: order.id });
         order = await this.toCompensate(order, interrupted, order.step === 'CHARGE');
       } else {
         this.logger.warn(`Resuming order ${order.id} at ${order.step}`);
@@ -144,9 +144,27 @@ export class CheckoutSaga {
     }
   }
 
-  private async drive(start: Order): Promise<Order> {
+  /**
+   * On shutdown, lets the checkouts under way reach their end (bounded), rather than leave
+   * them to recovery, which would cancel a checkout stopped before its payment completed.
+   */
+  async onModuleDestroy(): Promise<void> {
+    if (this.driving.size === 0) return;
+    this.logger.log(`Waiting for ${this.driving.size} checkout(s) under way`);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise((resolve) => (timer = setTimeout(resolve, this.settings.sagaLeaseMs)));
+    await Promise.race([Promise.allSettled([...this.driving.values()]), bound]);
+    clearTimeout(timer);
+  }
+
+  private drive(start: Order): Promise<Order> {
+    const drive = this.steps(start);
+    this.driving.set(start.id, drive);
+    return drive.finally(() => this.driving.delete(start.id));
+  }
+
+  private async steps(start: Order): Promise<Order> {
     let order = start;
-    this.driving.add(order.id);
     try {
       for (;;) {
         if (order.step === 'RESERVE') order = await this.reserve(order);
@@ -161,8 +179,6 @@ export class CheckoutSaga {
         await this.backOff(order);
       }
       throw error;
-    } finally {
-      this.driving.delete(order.id);
     }
   }
 
@@ -236,7 +252,7 @@ export class CheckoutSaga {
   /** Records why the checkout failed and turns the saga towards compensation. */
   private async toCompensate(order: Order, cause: unknown, refund: boolean): Promise<Order> {
     const failure = cause instanceof CleaveError ? cause : new InternalError(errorMessage(cause));
-    const patch = {
+    const patch: Partial<Order> = {
       step: 'COMPENSATE' as SagaStep,
       refundOnCancel: refund,
       // The error's own message says what failed (payments says "Payment declined: ...").
@@ -245,6 +261,9 @@ export class CheckoutSaga {
       leaseOwner: this.owner,
       leaseUntil: this.leaseEnd(),
     };
+    // A temporary failure (a target down, a crash) does not bind the Idempotency-Key: the
+    // client's retry with it places the order anew instead of replaying a 503 for ever.
+    if (failure.retryable) patch.idempotencyKey = null;
     if (!(await this.orders.transition(order.id, { step: order.step }, patch))) throw new Superseded();
     return { ...order, ...patch };
   }

@@ -314,9 +314,22 @@ describe('checkout saga', () => {
     it('repeats the first error, and refuses the key for other lines', async () => {
       const declined = { userId: ADA, items, idempotencyKey: 'key-2', paymentMethod: 'pm_card_declined' };
       await expect(checkout.placeOrder(declined)).rejects.toBeInstanceOf(PaymentDeclinedError);
-      await expect(checkout.placeOrder({ ...declined, paymentMethod: undefined })).rejects.toBeInstanceOf(PaymentDeclinedError);
+      await expect(checkout.placeOrder(declined)).rejects.toBeInstanceOf(PaymentDeclinedError);
       expect(payments.calls).toHaveLength(2); // one charge, one refund: the retry charged nothing
       await expect(checkout.placeOrder({ userId: ADA, items: [{ productId: GADGET.id, quantity: 1 }], idempotencyKey: 'key-2' })).rejects.toThrow(/different checkout/);
+      await expect(checkout.placeOrder({ ...declined, paymentMethod: 'pm_card_ok' })).rejects.toThrow(/different checkout/);
+    });
+
+    it('frees the key of a checkout that failed for a while, so the retry places the order', async () => {
+      payments.failCharge = new ServiceUnavailableError('payments did not answer');
+      const failed = await checkout.placeOrder({ userId: ADA, items, idempotencyKey: 'flaky' }).catch((e) => e);
+      expect(failed).toBeInstanceOf(ServiceUnavailableError);
+      payments.failCharge = undefined;
+      const retried = await checkout.placeOrder({ userId: ADA, items, idempotencyKey: 'flaky' });
+      expect(retried).toMatchObject({ status: 'CONFIRMED' });
+      expect(retried.id).not.toBe(failed.details.orderId);
+      expect(await checkout.placeOrder({ userId: ADA, items: [], idempotencyKey: 'flaky' })).toEqual(retried);
+      expect((await stored(failed.details.orderId)).status).toBe('CANCELLED');
     });
 
     it('keeps keys per user', async () => {
@@ -361,7 +374,9 @@ describe('checkout saga', () => {
       expect(await stored(order.id)).toMatchObject({ status: 'CANCELLED', step: 'DONE' });
       expect(catalog.stock.get(WIDGET.id)).toBe(5);
       expect(payments.calls).toEqual([]);
-      await expect(checkout.placeOrder({ userId: ADA, items: [], idempotencyKey: 'crashed' })).rejects.toThrow(/interrupted/);
+      expect((await stored(order.id)).cancelReason).toMatch(/interrupted/);
+      // The customer never had an answer: the key is free for the retry.
+      expect(await checkout.placeOrder({ userId: ADA, items: [{ productId: WIDGET.id, quantity: 2 }], idempotencyKey: 'crashed' })).toMatchObject({ status: 'CONFIRMED' });
     });
 
     it('refunds a checkout whose driver died while charging', async () => {

@@ -21,8 +21,8 @@ export function mergeLines(items: unknown): StockLine[] {
   return [...quantities].map(([productId, quantity]) => ({ productId, quantity }));
 }
 
-/** The same lines in any order give the same digest: what an Idempotency-Key is bound to. */
-export function linesDigest(lines: StockLine[]): string {
+/** The same lines (in any order) and payment method give the same digest: what an Idempotency-Key is bound to. */
+export function checkoutDigest(lines: StockLine[], paymentMethod: string | undefined): string {
   const canonical = [...lines].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+  return createHash('sha256').update(JSON.stringify([canonical, paymentMethod ?? null])).digest('hex');
 }

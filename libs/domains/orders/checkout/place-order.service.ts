@@ -8,7 +8,7 @@ import { Order } from '../order.entity';
 import { OrderRepository } from '../order.repository';
 import { ORDERS_SETTINGS, OrdersSettings } from '../orders.settings';
 import { CheckoutSaga } from './checkout-saga';
-import { linesDigest, mergeLines } from './order-lines';
+import { checkoutDigest, mergeLines } from './order-lines';
 
 /**
  * Checkout: prices the lines from the catalog, records the order PENDING (with its
@@ -33,7 +33,7 @@ export class PlaceOrderService {
     if (key) {
       const first = await this.orders.findByKey(userId, key);
       // A retry may come with no lines (the cart was emptied by the first checkout).
-      if (first) return this.replay(first, Array.isArray(items) && items.length > 0 ? items : undefined);
+      if (first) return this.replay(first, Array.isArray(items) && items.length > 0 ? items : undefined, paymentMethod);
     }
     const lines = mergeLines(items);
     const products = new Map((await this.catalog.getProducts({ ids: lines.map((l) => l.productId) })).map((p) => [p.id, p]));
@@ -60,7 +60,7 @@ export class PlaceOrderService {
       refundOnCancel: false,
       failure: null,
       idempotencyKey: key ?? null,
-      requestHash: key ? linesDigest(lines) : null,
+      requestHash: key ? checkoutDigest(lines, paymentMethod) : null,
       leaseOwner: this.saga.owner,
       leaseUntil: Date.now() + this.settings.sagaLeaseMs,
       attempts: 0,
@@ -74,13 +74,13 @@ export class PlaceOrderService {
       if (!key || !isUniqueViolation(error)) throw error;
       const first = await this.orders.findByKey(userId, key);
       if (!first) throw error;
-      return this.replay(first, items);
+      return this.replay(first, items, paymentMethod);
     }
     return this.saga.run(order);
   }
 
-  private replay(first: Order, items: unknown): OrderView {
-    if (items !== undefined && first.requestHash && linesDigest(mergeLines(items)) !== first.requestHash) {
+  private replay(first: Order, items: unknown, paymentMethod: string | undefined): OrderView {
+    if (items !== undefined && first.requestHash && checkoutDigest(mergeLines(items), paymentMethod) !== first.requestHash) {
       throw new ValidationError('This Idempotency-Key was used for a different checkout', { orderId: first.id });
     }
     return this.saga.answer(first);

@@ -3,6 +3,10 @@ import { OrderRepository } from '../order.repository';
 import { ORDERS_SETTINGS, OrdersSettings } from '../orders.settings';
 import { CheckoutSaga } from './checkout-saga';
 
+const BATCH = 50;
+/** A pass yields after this many batches, so shutdown and the timer stay responsive. */
+const MAX_BATCHES_PER_PASS = 20;
+
 /**
  * Every instance of orders looks, at start and then periodically, for sagas nobody drives:
  * their driver died (its lease ran out) or their last attempt failed and its wait is over.
@@ -31,15 +35,21 @@ export class SagaRecovery implements OnApplicationBootstrap, OnModuleDestroy {
     await this.pass;
   }
 
-  /** One pass over what is due; exposed for tests. */
+  /** One pass over what is due, batch after batch while whole batches come; exposed for tests. */
   async recoverDue(): Promise<number> {
-    const due = await this.orders.dueForRecovery(50);
-    // One at a time: recovery is a trickle, and this keeps the targets' load small after an outage.
-    for (const order of due) {
-      if (this.stopped) break;
-      await this.saga.resume(order);
+    let recovered = 0;
+    for (let batch = 0; batch < MAX_BATCHES_PER_PASS && !this.stopped; batch++) {
+      const due = await this.orders.dueForRecovery(BATCH);
+      // One at a time: this keeps the targets' load small right after an outage. Orders that
+      // fail again are given a later retry time, so the next batch holds others.
+      for (const order of due) {
+        if (this.stopped) break;
+        await this.saga.resume(order);
+      }
+      recovered += due.length;
+      if (due.length < BATCH) break;
     }
-    return due.length;
+    return recovered;
   }
 
   private schedule(delay: number): void {
