@@ -39,6 +39,9 @@ export class StockService {
     try {
       outcome = await this.writes.run(() => this.dataSource.transaction((manager) => this.reserve(manager, orderId, lines)));
     } catch (error) {
+      // On SQLite's shared connection a read during the transaction saw its decrements, which
+      // rolled back: whatever that read cached must go.
+      await this.cache.invalidate(lines.map((l) => l.productId));
       // A concurrent request for the same order (a retry, or its release) committed first.
       if (!isUniqueViolation(error)) throw error;
       const existing = await this.dataSource.getRepository(StockReservation).findOneBy({ orderId });
