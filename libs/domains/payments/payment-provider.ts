@@ -15,4 +15,7 @@ export type ProviderOutcome = { outcome: 'approved' } | { outcome: 'declined'; r
  */
 export abstract class PaymentProvider {
   abstract charge(charge: ProviderCharge): Promise<ProviderOutcome>;
+
+  /** Gives back what `charge` took for the order; idempotent per order, as providers' refunds are. */
+  abstract refund(refund: { orderId: string; amountCents: number; currency: string }): Promise<void>;
 }

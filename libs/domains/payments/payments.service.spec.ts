@@ -21,6 +21,9 @@ const OTHER_ORDER = '22222222-2222-4222-8222-222222222222';
 /** The simulated provider without latency, counting what it was asked. */
 class CountingProvider extends PaymentProvider {
   readonly calls: ProviderCharge[] = [];
+  readonly refunds: string[] = [];
+  /** When set, charges wait for it: a provider slower than the saga's compensation. */
+  gate?: Promise<void>;
   private readonly inner: SimulatedPaymentProvider;
 
   constructor(failureRate = 0) {
@@ -28,9 +31,14 @@ class CountingProvider extends PaymentProvider {
     this.inner = new SimulatedPaymentProvider({ latencyMs: 0, failureRate });
   }
 
-  charge(charge: ProviderCharge): Promise<ProviderOutcome> {
+  async charge(charge: ProviderCharge): Promise<ProviderOutcome> {
     this.calls.push(charge);
+    await this.gate;
     return this.inner.charge(charge);
+  }
+
+  async refund({ orderId }: { orderId: string }): Promise<void> {
+    this.refunds.push(orderId);
   }
 }
 
@@ -116,7 +124,18 @@ describe('PaymentsService', () => {
     expect(await outboxRows()).toEqual([]);
   });
 
-  it('refunds a charge once, however often asked', async () => {
+  it('gives the money back when the order was voided while the provider approved its charge', async () => {
+    let open!: () => void;
+    provider.gate = new Promise((resolve) => (open = resolve));
+    const late = charge();
+    await service.refund({ orderId: ORDER, userId: ADA, reason: 'saga gave up' });
+    open();
+    await expect(late).rejects.toMatchObject({ status: 409 });
+    expect(provider.refunds).toEqual([ORDER]);
+    expect(await service.getPayment({ orderId: ORDER })).toMatchObject({ status: 'VOIDED' });
+  });
+
+    it('refunds a charge once, however often asked', async () => {
     await charge();
     const [first, second] = await Promise.all([
       service.refund({ orderId: ORDER, userId: ADA, reason: 'customer cancelled' }),
@@ -125,6 +144,7 @@ describe('PaymentsService', () => {
     expect(first).toMatchObject({ status: 'REFUNDED', amountCents: 4049, reason: 'customer cancelled' });
     expect(second).toEqual(first);
     await expect(service.refund({ orderId: ORDER, userId: ADA, reason: 'later' })).resolves.toEqual(first);
+    expect(provider.refunds.length).toBeGreaterThanOrEqual(1);
     expect((await outboxRows()).map((r) => r.event)).toEqual(['payment.charged', 'payment.refunded']);
     await expect(charge()).rejects.toMatchObject({ status: 409, message: `Payment for order ${ORDER} was refunded` });
   });

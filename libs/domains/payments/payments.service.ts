@@ -56,7 +56,10 @@ export class PaymentsService {
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // A concurrent charge (or a void) for the order committed first: its answer is ours.
-      return settled(await this.payments.findOneByOrFail({ orderId }));
+      const winner = await this.payments.findOneByOrFail({ orderId });
+      // Voided while the provider was approving: give the money back, or it is kept for a cancelled order.
+      if (answer.outcome === 'approved' && winner.status !== 'CHARGED') await this.provider.refund({ orderId, amountCents, currency });
+      return settled(winner);
     }
     return settled(payment);
   }
@@ -89,6 +92,8 @@ export class PaymentsService {
   }
 
   private async refundCharge(payment: Payment, reason: string): Promise<PaymentView> {
+    // The provider first: if it fails the payment stays CHARGED and the refund is retried.
+    await this.provider.refund({ orderId: payment.orderId, amountCents: payment.amountCents, currency: payment.currency });
     const updatedAt = new Date().toISOString();
     await this.outbox.transaction(async (tx) => {
       // Conditional: of two concurrent refunds only one moves the row, and only it announces.

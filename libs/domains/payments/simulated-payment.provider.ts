@@ -23,4 +23,8 @@ export class SimulatedPaymentProvider extends PaymentProvider {
     if (this.random() < this.settings.failureRate) return { outcome: 'declined', reason: 'simulated decline' };
     return { outcome: 'approved' };
   }
+
+  async refund(): Promise<void> {
+    if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
+  }
 }
