@@ -88,7 +88,8 @@ export async function checkoutScenario(ctx: Context): Promise<CheckoutScenario> 
           answersPerSec: answers / (result.durationSec || plan.durationSec),
           created,
           declined,
-          other: answers - created - declined + result.timeouts,
+          // Answers of any other status, plus connection errors and timeouts (autocannon counts both as errors).
+          other: answers - created - declined + (result.errors - result.non2xx - result.timeouts),
           latency201: result.latencyByStatus?.['201'],
           latency402: result.latencyByStatus?.['402'],
           ...check,
