@@ -1,7 +1,7 @@
 /**
  * `npm run bench` / `npm run bench:quick`: every scenario in one go, on this machine.
  *
- *   node dist-bench/bench/run.js [--quick] [--only bus,events,http] [--rebuild] [--no-readme]
+ *   node dist-bench/bench/run.js [--quick] [--only bus,events,http,checkout] [--rebuild] [--no-readme]
  *   node dist-bench/bench/run.js --report bench/results/<timestamp>.json   (render a results file again)
  *
  * Builds the apps once if dist/ is missing or older than the sources, runs the scenarios one
@@ -24,10 +24,11 @@ import { InterferenceMonitor } from './lib/interference';
 import { killAll, ROOT } from './lib/proc';
 import { markdown, Results, skewed, targetsOf } from './lib/report';
 import { busScenario } from './scenarios/bus';
+import { checkoutScenario } from './scenarios/checkout';
 import { eventsScenario } from './scenarios/events';
 import { httpScenario } from './scenarios/http';
 
-const SCENARIOS = ['bus', 'events', 'http'] as const;
+const SCENARIOS = ['bus', 'events', 'http', 'checkout'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 /** Hard stop: a run never outlives this, whatever hangs. */
 const RUN_LIMIT_MS = 14 * 60_000;
@@ -161,6 +162,7 @@ async function main(): Promise<void> {
     if (args.only.includes('bus')) scenarios.bus = await busScenario(ctx);
     if (args.only.includes('events')) scenarios.events = await eventsScenario(ctx);
     if (args.only.includes('http')) scenarios.http = await httpScenario(ctx);
+    if (args.only.includes('checkout')) scenarios.checkout = await checkoutScenario(ctx);
   } finally {
     killAll();
     redis.disconnect();
@@ -186,6 +188,12 @@ async function main(): Promise<void> {
   const base = join(dir, `${stamp(started)}${args.quick ? '-quick' : ''}`);
   writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
   publish(results, base, !args.quick && SCENARIOS.every((s) => args.only.includes(s)) && args.readme, log);
+  // A correctness check, not a figure: a run whose stock does not add up fails.
+  const inconsistent = (scenarios.checkout?.rows ?? []).filter((r) => !r.consistent).map((r) => r.label);
+  if (inconsistent.length) {
+    console.error(`bench: checkout under payment failures left stock and confirmed orders inconsistent on: ${inconsistent.join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 /** Writes `<base>.md` and, for a complete full run, the table in bench/README.md. */
@@ -211,7 +219,7 @@ function publish(results: Results, base: string, readme: boolean, log: (m: strin
 /** `--report <results.json>`: renders a results file again (its .md, and the README table for a full run). */
 function rerender(file: string): void {
   const results = JSON.parse(readFileSync(file, 'utf8')) as Results;
-  const complete = !!(results.scenarios.bus && results.scenarios.events && results.scenarios.http);
+  const complete = SCENARIOS.every((s) => !!results.scenarios[s]);
   publish(results, file.replace(/\.json$/, ''), !results.quick && complete && !process.argv.includes('--no-readme'), console.log);
 }
 

@@ -41,18 +41,32 @@ export interface Plans {
     products: number;
     checkoutProducts: number;
   };
+  /** Checkout under payment failures: the payment simulator's knobs, and one run per system. */
+  checkout: {
+    /** Share of charges the simulator declines, and its latency per charge. */
+    failureRate: number;
+    latencyMs: number;
+    connections: number;
+    warmupSec: number;
+    durationSec: number;
+    products: number;
+    /** After the load, how long the last sagas may take to finish before the stock check. */
+    settleTimeoutSec: number;
+  };
 }
 
 export const FULL: Plans = {
   bus: { rounds: 4, warmupCalls: 2000, warmupMs: 1500, sequentialCalls: 10_000, inFlight: 100, durationMs: 8000 },
   events: { rounds: 2, warmupEvents: 2000, latencyEvents: 1000, latencyIntervalMs: 1, inFlight: 100, durationMs: 5000, drainTimeoutMs: 30_000 },
   http: { warmupSec: 2, durationSec: 10, sequentialSec: 3, getConnections: 50, checkoutConnections: 20, floorRounds: 2, products: 100, checkoutProducts: 10 },
+  checkout: { failureRate: 0.2, latencyMs: 5, connections: 20, warmupSec: 1, durationSec: 8, products: 5, settleTimeoutSec: 30 },
 };
 
 export const QUICK: Plans = {
   bus: { rounds: 2, warmupCalls: 300, warmupMs: 300, sequentialCalls: 1000, inFlight: 100, durationMs: 1500 },
   events: { rounds: 1, warmupEvents: 300, latencyEvents: 200, latencyIntervalMs: 1, inFlight: 100, durationMs: 1500, drainTimeoutMs: 15_000 },
   http: { warmupSec: 1, durationSec: 2, sequentialSec: 1, getConnections: 50, checkoutConnections: 20, floorRounds: 1, products: 20, checkoutProducts: 5 },
+  checkout: { failureRate: 0.2, latencyMs: 5, connections: 20, warmupSec: 1, durationSec: 2, products: 3, settleTimeoutSec: 15 },
 };
 
 export interface Context {

@@ -155,10 +155,15 @@ export class Child {
 /** BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, go to every child's node. */
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
+/** The CLEAVE_BUS_* settings of the orchestrator's environment reach every child, to try one without editing code. */
+function busSettings(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('CLEAVE_BUS_') && e[1] !== undefined));
+}
+
 function launch(name: string, args: string[], env: Record<string, string>): Child {
   const proc = spawn(process.execPath, [...NODE_ARGS, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', NO_COLOR: '1', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', NO_COLOR: '1', ...busSettings(), ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   return new Child(name, proc);

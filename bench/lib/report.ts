@@ -1,8 +1,10 @@
 import type { BusScenario } from '../scenarios/bus';
+import type { CheckoutScenario } from '../scenarios/checkout';
 import type { EventsScenario } from '../scenarios/events';
 import type { HttpScenario } from '../scenarios/http';
 import { Plans } from './context';
 import { Interference } from './interference';
+import { LatencyStats } from './stats';
 
 export interface Machine {
   cpu: string;
@@ -31,7 +33,7 @@ export interface Results {
   quick: boolean;
   machine: Machine;
   plans: Plans;
-  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario };
+  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario; checkout?: CheckoutScenario };
   targets: Target[];
 }
 
@@ -66,6 +68,7 @@ export function targetsOf(scenarios: Results['scenarios']): Target[] {
 
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
 const mb = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
+const pct = (part: number, whole: number) => (whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : '–');
 const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '–');
 
 /** Milliseconds with the digits that matter at that size. */
@@ -207,6 +210,39 @@ export function markdown(results: Results): string {
           m.vsMonolith ? `${x(m.vsMonolith.idle)} / ${x(m.vsMonolith.underLoad)}` : '',
           m.perProcess.map((q) => `${q.role} ${mb(q.idleMB)}/${mb(q.underLoadMB)}`).join(', '),
         ]),
+      ),
+      '',
+    );
+  }
+  const checkout = scenarios.checkout;
+  if (checkout) {
+    const p = results.plans.checkout;
+    const lat = (l?: LatencyStats) => (l ? `${ms(l.median)} / ${ms(l.p99)}` : '–');
+    out.push(
+      `**5. Checkout under payment failures** (POST /orders, one unit per order, at ${p.connections} connections for ${p.durationSec} s after ${p.warmupSec} s warm-up; ` +
+        `payment simulator: ${p.latencyMs} ms per charge, ${(p.failureRate * 100).toFixed(0)}% declined; ${checkout.database}. ` +
+        'Stock check: once no order is PENDING, every product\'s stock plus its units in CONFIRMED orders must equal its initial stock)',
+      '',
+      table(
+        ['system', 'answers/s', '201/s', '201 / 402 / other', '402 share', 'median / p99 (ms)', '201 median / p99', '402 median / p99', 'orders confirmed / cancelled / pending', 'stock consistent'],
+        checkout.rows.map((r) => [
+          r.label,
+          int(r.answersPerSec),
+          int(r.result.requestsPerSec),
+          `${int(r.created)} / ${int(r.declined)} / ${int(r.other)}`,
+          pct(r.declined, r.created + r.declined + r.other),
+          lat(r.result.latency),
+          lat(r.latency201),
+          lat(r.latency402),
+          `${int(r.orders.confirmed)} / ${int(r.orders.cancelled)} / ${int(r.orders.pending)}`,
+          r.consistent ? 'yes' : '**no**',
+        ]),
+      ),
+      '',
+      ...checkout.rows.flatMap((r) =>
+        (r.result.failures ?? [])
+          .filter((f) => !f.answer.startsWith('402 '))
+          .map((f) => `- ${r.label}: ${int(f.count)} × \`${f.answer.replace(/`/g, "'").replace(/\s+/g, ' ')}\``),
       ),
       '',
     );

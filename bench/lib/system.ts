@@ -8,10 +8,31 @@ const CUSTOMER = { email: 'customer@bench.test', password: 'bench-customer-passw
 
 export type SplitDatabase = 'sqlite' | 'postgres';
 
+/** The payment simulator's knobs (CLEAVE_PAYMENTS_LATENCY_MS, CLEAVE_PAYMENTS_FAILURE_RATE). */
+export interface PaymentsSimulator {
+  latencyMs: number;
+  failureRate: number;
+}
+
+/**
+ * What every framework-overhead scenario runs with: a provider that answers at once and
+ * never declines. The product's default (20 ms per charge) would put a fixed sleep in every
+ * checkout and hide what the bench measures.
+ */
+export const INSTANT_PAYMENTS: PaymentsSimulator = { latencyMs: 0, failureRate: 0 };
+
+export interface StartOptions {
+  /** Beyond one process: PostgreSQL (default) or SQLite files. */
+  database?: SplitDatabase;
+  /** The payment simulator; INSTANT_PAYMENTS unless given. */
+  payments?: PaymentsSimulator;
+}
+
 /**
  * A running Cleave from the real build in dist/: the monolith, or one process per entry of
- * config/topology/split.json. Fresh data directory, Redis key prefix and (split on
- * PostgreSQL) databases each time; `stop` removes them all.
+ * config/topology/split.json (whatever processes and modules it lists). Fresh data
+ * directory, Redis key prefix and (split on PostgreSQL) a database per module each time;
+ * `stop` removes them all. The payment simulator is instant unless told otherwise.
  */
 export class CleaveSystem {
   readonly instances: Child[] = [];
@@ -21,9 +42,15 @@ export class CleaveSystem {
     private readonly resources: SystemEnv,
   ) {}
 
-  static async start(topology: 'monolith' | 'split', redisUrl: string, database: SplitDatabase = 'sqlite'): Promise<CleaveSystem> {
+  static async start(topology: 'monolith' | 'split', redisUrl: string, options: StartOptions = {}): Promise<CleaveSystem> {
+    const { database = 'sqlite', payments = INSTANT_PAYMENTS } = options;
     const resources = await prepareSystemEnv(topology, { tag: 'bench', redisUrl, admin: ADMIN, database, postgresAdminUrl: postgresAdminUrl() });
-    const system = new CleaveSystem(topology, resources.env, resources);
+    const env = {
+      ...resources.env,
+      CLEAVE_PAYMENTS_LATENCY_MS: String(payments.latencyMs),
+      CLEAVE_PAYMENTS_FAILURE_RATE: String(payments.failureRate),
+    };
+    const system = new CleaveSystem(topology, env, resources);
     try {
       // Each process owns its modules' databases, so they can all start (and migrate) at once.
       await Promise.all(system.processNames().map((name) => system.startInstance(name)));
@@ -80,7 +107,7 @@ export interface Seeded {
   token: string;
 }
 
-async function api<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
+export async function api<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -91,6 +118,14 @@ async function api<T>(base: string, method: string, path: string, body?: unknown
   return JSON.parse(text) as T;
 }
 
+/** Stock of each checkout product when seeded. */
+export const CHECKOUT_STOCK = 1_000_000_000;
+
+/** The checkout body the bench sends: one unit of one product, the simulator's default method. */
+export function checkoutBody(productId: string): string {
+  return JSON.stringify({ items: [{ productId, quantity: 1 }] });
+}
+
 /** Through the API only: an admin adds products, a customer registers and logs in. */
 export async function seed(base: string, products: number, checkoutProducts: number): Promise<Seeded> {
   const admin = await api<{ accessToken: string }>(base, 'POST', '/auth/login', ADMIN);
@@ -99,8 +134,17 @@ export async function seed(base: string, products: number, checkoutProducts: num
   const productIds: string[] = [];
   for (let i = 0; i < products; i++) productIds.push((await create(i, 1000)).id);
   const checkoutIds: string[] = [];
-  for (let i = 0; i < checkoutProducts; i++) checkoutIds.push((await create(products + i, 1_000_000_000)).id);
+  for (let i = 0; i < checkoutProducts; i++) checkoutIds.push((await create(products + i, CHECKOUT_STOCK)).id);
   await api(base, 'POST', '/auth/register', CUSTOMER);
   const customer = await api<{ accessToken: string }>(base, 'POST', '/auth/login', CUSTOMER);
   return { productIds, checkoutIds, token: customer.accessToken };
+}
+
+/**
+ * One checkout through the API, which must come back 201 CONFIRMED (the saga ran to its
+ * end): a load run of answers the bench does not expect would measure the wrong thing.
+ */
+export async function probeCheckout(base: string, seeded: Seeded): Promise<void> {
+  const order = await api<{ status?: string }>(base, 'POST', '/orders', JSON.parse(checkoutBody(seeded.checkoutIds[0])), seeded.token);
+  if (order.status !== 'CONFIRMED') throw new Error(`POST /orders answered an order ${order.status}, not CONFIRMED: ${JSON.stringify(order)}`);
 }

@@ -19,12 +19,14 @@ export interface HttpLoadPlan {
   durationSec: number;
   /** Unmeasured run with the same requests first. */
   warmupSec: number;
+  /** Also summarise latency per HTTP status (e.g. 201 vs 402). */
+  latencyByStatus?: boolean;
 }
 
 /** The first few distinct non-2xx answers, to tell what failed. */
 const failures = new Map<string, number>();
 
-function run(plan: HttpLoadPlan, durationSec: number, latencies?: Samples): Promise<autocannon.Result> {
+function run(plan: HttpLoadPlan, durationSec: number, latencies?: Samples, byStatus?: Map<number, Samples>): Promise<autocannon.Result> {
   const host = new URL(plan.url).hostname;
   if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`refusing to load ${plan.url}: loopback only`);
   let i = 0;
@@ -57,7 +59,15 @@ function run(plan: HttpLoadPlan, durationSec: number, latencies?: Samples): Prom
       (error: Error | null, result: autocannon.Result) => (error ? reject(error) : resolve(result)),
     );
     // autocannon's own histogram keeps whole milliseconds; the raw response times are finer.
-    if (latencies) instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+    if (latencies) {
+      instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+        latencies.push(ms);
+        if (!byStatus) return;
+        let samples = byStatus.get(status);
+        if (!samples) byStatus.set(status, (samples = new Samples()));
+        samples.push(ms);
+      });
+    }
   });
 }
 
@@ -75,6 +85,8 @@ export interface HttpLoadResult {
   latency: LatencyStats;
   /** Answers by HTTP status. */
   statusCodes?: Record<string, number>;
+  /** Latency of the answers of each HTTP status (when the plan asks for it). */
+  latencyByStatus?: Record<string, LatencyStats>;
   /** The first distinct non-2xx answers (status and body start) and how often each came. */
   failures?: { answer: string; count: number }[];
   /** Filled in by the orchestrator: CPU seconds during the run of the system's processes, of Redis + PostgreSQL, and of autocannon. */
@@ -86,8 +98,9 @@ export interface HttpLoadResult {
 async function measure(plan: HttpLoadPlan): Promise<HttpLoadResult> {
   if (plan.warmupSec > 0) await run(plan, plan.warmupSec);
   const latencies = new Samples();
+  const byStatus = plan.latencyByStatus ? new Map<number, Samples>() : undefined;
   failures.clear();
-  const result = await run(plan, plan.durationSec, latencies);
+  const result = await run(plan, plan.durationSec, latencies, byStatus);
   const statusCodes: Record<string, number> = {};
   for (const [code, stats] of Object.entries((result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})) {
     statusCodes[code] = stats.count;
@@ -104,6 +117,7 @@ async function measure(plan: HttpLoadPlan): Promise<HttpLoadResult> {
     durationSec: result.duration,
     latency: summarize(latencies.view()),
     statusCodes,
+    ...(byStatus ? { latencyByStatus: Object.fromEntries([...byStatus].map(([status, samples]) => [String(status), summarize(samples.view())])) } : {}),
     failures: [...failures].map(([answer, count]) => ({ answer, count })),
   };
 }

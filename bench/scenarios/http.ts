@@ -2,7 +2,7 @@ import { Context, ProcessFigure, RssSampler, sum } from '../lib/context';
 import { Child, cpuSeconds, cpuSecondsOf, ProcessMemory, sleep, startPeer } from '../lib/proc';
 import { redisCpuSeconds } from '../lib/system';
 import { ratio } from '../lib/stats';
-import { CleaveSystem, seed, Seeded } from '../lib/system';
+import { checkoutBody, CleaveSystem, INSTANT_PAYMENTS, probeCheckout, seed, Seeded } from '../lib/system';
 import type { HttpLoadPlan, HttpLoadResult } from '../peers/http-load';
 
 export interface HttpRow {
@@ -75,7 +75,7 @@ export async function httpScenario(ctx: Context): Promise<HttpScenario> {
     method: 'POST',
     paths: ['/orders'],
     headers: { authorization: `Bearer ${seeded.token}` },
-    bodies: seeded.checkoutIds.map((productId) => JSON.stringify({ items: [{ productId, quantity: 1 }] })),
+    bodies: seeded.checkoutIds.map(checkoutBody),
     connections: plan.checkoutConnections,
   });
 
@@ -112,11 +112,12 @@ export async function httpScenario(ctx: Context): Promise<HttpScenario> {
   try {
     // Monolith, and the bare NestJS floor reading the monolith's own catalog database.
     ctx.log('http: starting the monolith');
-    const monolith = await CleaveSystem.start('monolith', ctx.redisUrl);
+    const monolith = await CleaveSystem.start('monolith', ctx.redisUrl, { payments: INSTANT_PAYMENTS });
     let bare: Child | undefined;
     try {
       const url = monolith.gatewayUrl;
       const seeded = await seed(url, plan.products, plan.checkoutProducts);
+      await probeCheckout(url, seeded);
       const started = await idleThenSample(monolith.instances);
       bare = await startPeer('bare NestJS', 'bare-nest-http', { BENCH_SQLITE_FILE: `${monolith.dataDir}/catalog.sqlite` });
       // GET /products/:id, loaded: monolith and floor alternate, so drift hits both alike.
@@ -156,10 +157,11 @@ export async function httpScenario(ctx: Context): Promise<HttpScenario> {
     }
 
     ctx.log(`http: starting the split topology (${ctx.splitDatabase})`);
-    const split = await CleaveSystem.start('split', ctx.redisUrl, ctx.splitDatabase);
+    const split = await CleaveSystem.start('split', ctx.redisUrl, { database: ctx.splitDatabase, payments: INSTANT_PAYMENTS });
     try {
       const url = split.gatewayUrl;
       const seeded = await seed(url, plan.products, plan.checkoutProducts);
+      await probeCheckout(url, seeded);
       await measureSystem('split', 'split, 1 instance per service', url, [...split.instances], seeded, await idleThenSample(split.instances));
       ctx.log('http: adding a second catalog instance');
       await split.startInstance('catalog');
