@@ -136,3 +136,77 @@ describe('Redis down while orders are placed: every event is delivered once it i
     await eventually(async () => expect(await metricValue(shop, 'cleave_outbox_backlog', { module: 'orders' })).toBe(0));
   });
 });
+
+describe('split: Redis dies in the middle of checkouts', () => {
+  let redis: PrivateRedis;
+  let system: CleaveSystem;
+  let url: string;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis({ persistent: true });
+    system = await CleaveSystem.start('split', {
+      env: { REDIS_URL: redis.url, CLEAVE_SAGA_RECOVERY_MS: '200', CLEAVE_SAGA_MAX_BACKOFF_MS: '500', CLEAVE_OUTBOX_MAX_BACKOFF_MS: '300', CLEAVE_PAYMENTS_LATENCY_MS: '50' },
+    });
+    url = system.gatewayUrl;
+  });
+
+  afterAll(async () => {
+    await redis?.up().catch(() => undefined);
+    await system?.stop();
+    redis?.stop();
+  });
+
+  it('ends every order CONFIRMED or CANCELLED, consistent with stock, payments and notifications', async () => {
+    const admin = await adminToken(url);
+    const product = await createProduct(url, admin, { stock: 100 });
+    const shoppers = await Promise.all(Array.from({ length: 4 }, () => registerAndLogin(url)));
+
+    // Checkouts keep coming while Redis goes away and comes back; some are cut mid-saga.
+    let placing = true;
+    const answers: number[] = [];
+    const load = Promise.all(
+      shoppers.map(async (shopper) => {
+        while (placing) answers.push((await placeOrderQuietly(url, shopper, product.id)) ?? 0);
+      }),
+    );
+    await eventually(() => expect(answers.filter((s) => s === 201).length).toBeGreaterThanOrEqual(4));
+    await redis.down();
+    await eventually(() => expect(answers.filter((s) => s !== 201).length).toBeGreaterThanOrEqual(4));
+    await redis.up();
+    await eventually(() => expect(answers.slice(-4)).toEqual([201, 201, 201, 201]), 20_000);
+    placing = false;
+    await load;
+
+    const orders = await eventually(async () => {
+      const all = (await request(url).get('/orders/all').query({ limit: 100 }).set('Authorization', `Bearer ${admin}`).expect(200)).body.items as Order[];
+      expect(all.filter((o) => o.status === 'PENDING')).toEqual([]);
+      return all;
+    }, 30_000);
+    const confirmed = orders.filter((o) => o.status === 'CONFIRMED');
+    expect(confirmed.length + orders.filter((o) => o.status === 'CANCELLED').length).toBe(orders.length);
+    expect(await stockOf(url, product.id)).toBe(100 - confirmed.length);
+
+    const token = new Map(shoppers.map((s) => [s.id, s.token]));
+    await eventually(async () => {
+      for (const order of orders) {
+        const auth = { Authorization: `Bearer ${token.get(order.userId)}` };
+        const payment = await request(url).get(`/orders/${order.id}/payment`).set(auth);
+        if (order.status === 'CONFIRMED') expect(payment.body.status).toBe('CHARGED');
+        else expect(payment.status === 404 || ['REFUNDED', 'VOIDED', 'DECLINED'].includes(payment.body.status)).toBe(true);
+        const feed = (await request(url).get('/notifications').query({ limit: 100 }).set(auth).expect(200)).body as { kind: string; message: string }[];
+        const kinds = feed.filter((n) => n.message.includes(order.id)).map((n) => n.kind);
+        expect(kinds).toContain(order.status === 'CONFIRMED' ? 'order.confirmed' : 'order.cancelled');
+      }
+    }, 30_000);
+  });
+});
+
+/** A checkout's status code, or undefined when the connection itself failed. */
+async function placeOrderQuietly(url: string, shopper: Shopper, productId: string): Promise<number | undefined> {
+  try {
+    const res = await request(url).post('/orders').set('Authorization', `Bearer ${shopper.token}`).send({ items: [{ productId, quantity: 1 }] });
+    return res.status;
+  } catch {
+    return undefined;
+  }
+}
