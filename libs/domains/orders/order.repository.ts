@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
+import { Brackets, EntityManager, Repository } from 'typeorm';
 import { ListOrders, OrderStatus } from '@cleave/contracts/orders/orders.contract';
 import { Outbox, OutboxTransaction } from '@cleave/platform/outbox/outbox';
 import { WriteQueue } from '@cleave/platform/database/write-queue';
@@ -40,23 +40,26 @@ export class OrderRepository {
 
   /**
    * Moves the order from `expected` with `patch` (and the events `publish` records), in one
-   * transaction; false when someone else moved it first.
+   * transaction; answers the move's updatedAt, or undefined when someone else moved it first.
    */
-  async transition(id: string, expected: Expected, patch: Partial<Order>, publish?: (tx: OutboxTransaction) => void): Promise<boolean> {
-    return this.outbox.transaction(async (tx) => {
-      const query = tx.manager
+  async transition(id: string, expected: Expected, patch: Partial<Order>, publish?: (tx: OutboxTransaction) => void): Promise<string | undefined> {
+    const updatedAt = new Date().toISOString();
+    const update = async (manager: EntityManager) => {
+      const query = manager
         .createQueryBuilder()
         .update(Order)
-        .set({ ...patch, updatedAt: new Date().toISOString() })
+        .set({ ...patch, updatedAt })
         .where('id = :id AND step = :step', { id, step: expected.step });
       if (expected.status !== undefined) {
         query.andWhere('status IN (:...statuses)', { statuses: ([] as OrderStatus[]).concat(expected.status) });
       }
-      const result = await query.execute();
-      if (result.affected !== 1) return false;
-      publish?.(tx);
-      return true;
-    });
+      return (await query.execute()).affected === 1;
+    };
+    // A move that announces nothing is one statement: no transaction to open and commit.
+    const moved = publish
+      ? await this.outbox.transaction(async (tx) => (await update(tx.manager)) && (publish(tx), true))
+      : await this.writes.run(() => update(this.orders.manager));
+    return moved ? updatedAt : undefined;
   }
 
   /** Takes the order for `owner` until now + leaseMs, unless another owner's lease is running. */

@@ -229,7 +229,7 @@ export class CheckoutSaga implements OnModuleDestroy {
       }),
     );
     if (!moved) throw new Superseded();
-    return this.reread(order, done);
+    return { ...order, ...done, updatedAt: moved };
   }
 
   private async compensate(order: Order): Promise<Order> {
@@ -246,7 +246,7 @@ export class CheckoutSaga implements OnModuleDestroy {
     );
     if (!moved) throw new Superseded();
     this.logger.log(`Order ${order.id} cancelled: ${reason}`);
-    return this.reread(order, done);
+    return { ...order, ...done, updatedAt: moved };
   }
 
   /** Records why the checkout failed and turns the saga towards compensation. */
@@ -264,19 +264,16 @@ export class CheckoutSaga implements OnModuleDestroy {
     // A temporary failure (a target down, a crash) does not bind the Idempotency-Key: the
     // client's retry with it places the order anew instead of replaying a 503 for ever.
     if (failure.retryable) patch.idempotencyKey = null;
-    if (!(await this.orders.transition(order.id, { step: order.step }, patch))) throw new Superseded();
-    return { ...order, ...patch };
+    const updatedAt = await this.orders.transition(order.id, { step: order.step }, patch);
+    if (!updatedAt) throw new Superseded();
+    return { ...order, ...patch, updatedAt };
   }
 
   private async move(order: Order, step: SagaStep): Promise<Order> {
     const patch = { step, leaseOwner: this.owner, leaseUntil: this.leaseEnd() };
-    if (!(await this.orders.transition(order.id, { step: order.step }, patch))) throw new Superseded();
-    return { ...order, ...patch };
-  }
-
-  /** The order as stored after its last move (its updatedAt is the database's). */
-  private async reread(order: Order, patch: Partial<Order>): Promise<Order> {
-    return (await this.orders.findById(order.id)) ?? { ...order, ...patch };
+    const updatedAt = await this.orders.transition(order.id, { step: order.step }, patch);
+    if (!updatedAt) throw new Superseded();
+    return { ...order, ...patch, updatedAt };
   }
 
   /** Leaves the order to recovery after a growing wait, instead of hammering a target that is down. */
