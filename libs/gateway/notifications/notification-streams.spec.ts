@@ -151,4 +151,19 @@ describe('NotificationStreams', () => {
     expect(staying.completed()).toBe(true);
     expect(bus.stopped).toBe(true);
   });
+
+  it('pings a quiet stream every 15 s without an id, and stops when it closes', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const events: MessageEvent[] = [];
+      const subscription = (await streams.openStream(ADA, 0)).subscribe((e) => events.push(e));
+      jest.advanceTimersByTime(31_000);
+      expect(events.filter((e) => e.type === 'ping')).toEqual([{ type: 'ping', data: '' }, { type: 'ping', data: '' }]);
+      subscription.unsubscribe();
+      jest.advanceTimersByTime(60_000);
+      expect(events.filter((e) => e.type === 'ping')).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

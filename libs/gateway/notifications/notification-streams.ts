@@ -20,6 +20,9 @@ type Listener = (notification: NotificationView) => void;
  * nothing; asking by seq sends each notification once and in order whatever the broadcasts
  * do. The broadcast's own copy is sent only while notifications cannot be asked.
  */
+/** An `event: ping` this often (no id: a client's Last-Event-ID stays its last notification). */
+const KEEPALIVE_MS = 15_000;
+
 @Injectable()
 export class NotificationStreams implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('NotificationStreams');
@@ -112,8 +115,12 @@ export class NotificationStreams implements OnModuleInit, OnModuleDestroy {
     first.forEach(send);
     // Covers what was recorded between the first page and this subscription, and any further pages.
     pump();
+    // A quiet stream still says something now and then, or proxies close it.
+    const keepAlive = setInterval(() => subscriber.next({ type: 'ping', data: '' }), KEEPALIVE_MS);
+    keepAlive.unref();
 
     return () => {
+      clearInterval(keepAlive);
       closed = true;
       this.open.delete(subscriber);
       own.delete(listener);
