@@ -80,9 +80,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       this.again = true;
       return;
     }
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.running = this.drain().finally(() => {
       this.running = undefined;
-      this.timer = undefined;
       if (this.stopped) return;
       if (this.again && this.failures === 0) return this.kick();
       this.schedule();
