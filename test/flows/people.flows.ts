@@ -53,7 +53,7 @@ function openStream(baseUrl: string, path: string, headers: Record<string, strin
             if (field === 'event') event.event = value;
             if (field === 'data') data.push(value);
           }
-          if (data.length && event.event !== 'ping') stream.events.push({ ...event, data: data.join('\n') });
+          if (data.length) stream.events.push({ ...event, data: data.join('\n') });
         }
       });
       res.on('error', () => undefined);

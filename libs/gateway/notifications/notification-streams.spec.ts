@@ -152,16 +152,16 @@ describe('NotificationStreams', () => {
     expect(bus.stopped).toBe(true);
   });
 
-  it('pings a quiet stream every 15 s without an id, and stops when it closes', async () => {
+  it('pings a quiet stream every 15 s with a comment (no event, so no id), and stops when it closes', async () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
     try {
       const events: MessageEvent[] = [];
       const subscription = (await streams.openStream(ADA, 0)).subscribe((e) => events.push(e));
       jest.advanceTimersByTime(31_000);
-      expect(events.filter((e) => e.type === 'ping')).toEqual([{ type: 'ping', data: '' }, { type: 'ping', data: '' }]);
+      expect(events.filter((e) => e.comment === 'ping')).toEqual([{ comment: 'ping' }, { comment: 'ping' }]);
       subscription.unsubscribe();
       jest.advanceTimersByTime(60_000);
-      expect(events.filter((e) => e.type === 'ping')).toHaveLength(2);
+      expect(events.filter((e) => e.comment === 'ping')).toHaveLength(2);
     } finally {
       jest.useRealTimers();
     }

@@ -20,7 +20,10 @@ type Listener = (notification: NotificationView) => void;
  * nothing; asking by seq sends each notification once and in order whatever the broadcasts
  * do. The broadcast's own copy is sent only while notifications cannot be asked.
  */
-/** An `event: ping` this often (no id: a client's Last-Event-ID stays its last notification). */
+/**
+ * A `: ping` comment this often. A comment, not an event: Nest numbers every event sent
+ * without an id, which would become the client's Last-Event-ID.
+ */
 const KEEPALIVE_MS = 15_000;
 
 @Injectable()
@@ -116,7 +119,7 @@ export class NotificationStreams implements OnModuleInit, OnModuleDestroy {
     // Covers what was recorded between the first page and this subscription, and any further pages.
     pump();
     // A quiet stream still says something now and then, or proxies close it.
-    const keepAlive = setInterval(() => subscriber.next({ type: 'ping', data: '' }), KEEPALIVE_MS);
+    const keepAlive = setInterval(() => subscriber.next({ comment: 'ping' }), KEEPALIVE_MS);
     keepAlive.unref();
 
     return () => {
