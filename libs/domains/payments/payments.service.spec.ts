@@ -5,7 +5,7 @@ import { WriteQueue } from '@cleave/platform/database/write-queue';
 import { Outbox } from '@cleave/platform/outbox/outbox';
 import { OutboxRelay } from '@cleave/platform/outbox/outbox.relay';
 import { OutboxMessage } from '@cleave/platform/outbox/outbox-message.entity';
-import { CreateOutbox1767000000100 } from '@cleave/platform/outbox/migrations/1767000000100-create-outbox';
+import { OUTBOX_MIGRATIONS } from '@cleave/platform/outbox/outbox.schema';
 import { Payment } from './payment.entity';
 import { CreatePayments1767000000005 } from './migrations/1767000000005-create-payments';
 import { PaymentProvider, ProviderCharge, ProviderOutcome } from './payment-provider';
@@ -60,7 +60,7 @@ describe('PaymentsService', () => {
       type: 'better-sqlite3',
       database: ':memory:',
       entities: [Payment, OutboxMessage],
-      migrations: [CreatePayments1767000000005, CreateOutbox1767000000100],
+      migrations: [CreatePayments1767000000005, ...OUTBOX_MIGRATIONS],
       migrationsRun: true,
     });
     await dataSource.initialize();

@@ -5,7 +5,7 @@ import { WriteQueue } from '@cleave/platform/database/write-queue';
 import { Outbox } from '@cleave/platform/outbox/outbox';
 import { OutboxRelay } from '@cleave/platform/outbox/outbox.relay';
 import { OutboxMessage } from '@cleave/platform/outbox/outbox-message.entity';
-import { CreateOutbox1767000000100 } from '@cleave/platform/outbox/migrations/1767000000100-create-outbox';
+import { OUTBOX_MIGRATIONS } from '@cleave/platform/outbox/outbox.schema';
 import { User } from './user.entity';
 import { CreateUsers1767000000001 } from './migrations/1767000000001-create-users';
 import { AddUserProfile1767000000011 } from './migrations/1767000000011-add-user-profile';
@@ -22,7 +22,7 @@ describe('UsersService', () => {
       type: 'better-sqlite3',
       database: ':memory:',
       entities: [User, OutboxMessage],
-      migrations: [CreateUsers1767000000001, AddUserProfile1767000000011, CreateOutbox1767000000100],
+      migrations: [CreateUsers1767000000001, AddUserProfile1767000000011, ...OUTBOX_MIGRATIONS],
       migrationsRun: true,
     });
     await dataSource.initialize();

@@ -8,7 +8,7 @@ import { ServiceBus } from '../bus/service-bus';
 import { Outbox } from '../outbox/outbox';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { OutboxMessage } from '../outbox/outbox-message.entity';
-import { CreateOutbox1767000000100 } from '../outbox/migrations/1767000000100-create-outbox';
+import { OUTBOX_MIGRATIONS } from '../outbox/outbox.schema';
 import { QueryTracingSubscriber } from '../tracing/query-tracing.subscriber';
 import { PLATFORM_SETTINGS, PlatformSettings } from '../config/platform.settings';
 
@@ -33,7 +33,7 @@ export class DatabaseModule {
       database = {
         ...database,
         entities: [...(database.entities as Function[]), OutboxMessage],
-        migrations: [...(database.migrations as Function[]), CreateOutbox1767000000100],
+        migrations: [...(database.migrations as Function[]), ...OUTBOX_MIGRATIONS],
       };
     }
     const dataSourceToken = getDataSourceToken(database.module);
@@ -48,7 +48,11 @@ export class DatabaseModule {
           {
             provide: OutboxRelay,
             useFactory: (dataSource: DataSource, writes: WriteQueue, bus: ServiceBus, settings: PlatformSettings) =>
-              new OutboxRelay(database.module, dataSource, writes, bus, { ...settings.outbox, maxDeliveries: settings.bus.eventMaxDeliveries }),
+              new OutboxRelay(database.module, dataSource, writes, bus, {
+                ...settings.outbox,
+                maxDeliveries: settings.bus.eventMaxDeliveries,
+                parkAfterMs: settings.bus.eventMaxDeliveries * settings.bus.eventClaimIdleMs,
+              }),
             inject: [dataSourceToken, WriteQueue, ServiceBus, PLATFORM_SETTINGS],
           },
           {

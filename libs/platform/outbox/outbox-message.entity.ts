@@ -6,7 +6,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity({ name: 'outbox' })
 export class OutboxMessage {
-  /** Write order: the relay publishes a module's events in the order they were committed. */
+  /** Write order: the relay publishes a module's events in seq order. */
   @PrimaryGeneratedColumn({ type: 'integer' })
   seq!: number;
 

@@ -12,8 +12,13 @@ export interface OutboxRelaySettings {
   batchSize: number;
   /** The longest wait between attempts while the bus refuses events. */
   maxBackoffMs: number;
-  /** One process only: attempts after which an event its subscribers keep failing is given up. */
+  /**
+   * One process only: an event its subscribers keep failing is given up after this many
+   * attempts and no sooner than `parkAfterMs` after it was written (about what a Redis
+   * consumer group takes: deliveries times the claim idle time).
+   */
   maxDeliveries: number;
+  parkAfterMs: number;
 }
 
 /** How a pass reads and changes the table: inside one locking transaction, or op by op. */
@@ -22,7 +27,11 @@ interface Batch {
   run<T>(change: (manager: EntityManager) => Promise<T>): Promise<T>;
 }
 
-type PassOutcome = 'empty' | 'more' | 'failed';
+/** `busy`: another instance of the module is relaying right now. */
+type PassOutcome = 'empty' | 'more' | 'failed' | 'busy';
+
+/** While another instance relays, look again this soon: its pass may end before our rows are read. */
+const BUSY_RETRY_MS = 50;
 
 /**
  * Moves a module's committed events from its outbox table to the bus, oldest first, and
@@ -30,8 +39,10 @@ type PassOutcome = 'empty' | 'more' | 'failed';
  * for the rest; while the bus is down it backs off and keeps the rows, so an outage or a
  * crash delays events but never loses them. Delivery is at least once: a crash between
  * publishing and deleting re-sends the event under the same id, and consumers deduplicate.
- * On PostgreSQL a pass locks its rows (SKIP LOCKED), so several instances of a module share
- * the work instead of each publishing everything.
+ * On PostgreSQL one instance of a module relays at a time (a transaction-scoped advisory
+ * lock), so several instances neither publish every event each nor overtake one another:
+ * events leave in seq order. (Rows of transactions committing concurrently may still commit
+ * out of seq order; consumers must not rely on order across such events.)
  *
  * Hand-written: outbox libraries for Node are tied to one ORM or broker; this one is a
  * loop over a table and ServiceBus.publishRecorded.
@@ -44,6 +55,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = true;
   private timer?: NodeJS.Timeout;
   private failures = 0;
+  private busy = false;
   private unreport?: () => void;
 
   constructor(
@@ -105,8 +117,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private schedule(): void {
+    const busy = this.busy;
+    this.busy = false;
     this.again = false;
-    const delay = this.failures === 0 ? this.settings.pollMs : Math.min(this.settings.maxBackoffMs, 100 * 2 ** this.failures) * (0.5 + Math.random() / 2);
+    const backoff = Math.min(this.settings.maxBackoffMs, 100 * 2 ** this.failures) * (0.5 + Math.random() / 2);
+    const delay = this.failures > 0 ? backoff : busy ? Math.min(BUSY_RETRY_MS, this.settings.pollMs) : this.settings.pollMs;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.kick();
@@ -124,18 +139,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         this.fail(undefined, error);
         return;
       }
+      if (outcome === 'busy') this.busy = true;
       if (outcome !== 'more') return;
     }
   }
 
-  /** One batch: on PostgreSQL in a transaction holding its rows, on SQLite op by op through the write queue. */
+  /** One batch: on PostgreSQL in a transaction holding the module's relay lock, on SQLite op by op through the write queue. */
   private pass(): Promise<PassOutcome> {
-    const read = (manager: EntityManager) => {
-      const query = manager.createQueryBuilder(OutboxMessage, 'm').where('m.dead_at IS NULL').orderBy('m.seq', 'ASC').limit(this.settings.batchSize);
-      return (this.locking ? query.setLock('pessimistic_write').setOnLocked('skip_locked') : query).getMany();
-    };
+    const read = (manager: EntityManager) =>
+      manager.createQueryBuilder(OutboxMessage, 'm').where('m.dead_at IS NULL').orderBy('m.seq', 'ASC').limit(this.settings.batchSize).getMany();
     if (this.locking) {
-      return this.dataSource.transaction(async (manager) => this.relay({ rows: await read(manager), run: (change) => change(manager) }));
+      return this.dataSource.transaction(async (manager) => {
+        const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`cleave-outbox:${this.module}`]);
+        if (!locked) return 'busy';
+        return this.relay({ rows: await read(manager), run: (change) => change(manager) });
+      });
     }
     // Queued with the writes: on SQLite's one shared connection a read beside an open
     // transaction would see (and publish) rows that may yet roll back.
@@ -153,7 +171,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         await this.bus.publishRecorded({ eventId: message.eventId, event: message.event, payload: JSON.parse(message.payload), traceparent: message.traceparent });
       } catch (error) {
         const attempts = message.attempts + 1;
-        if (error instanceof EventHandlersFailedError && attempts >= this.settings.maxDeliveries) {
+        const age = Date.now() - Date.parse(message.createdAt);
+        if (error instanceof EventHandlersFailedError && attempts >= this.settings.maxDeliveries && age >= this.settings.parkAfterMs) {
           // A poison event must not hold up every later one: park it, as the Redis path
           // moves it to a dead-letter stream.
           this.logger.error(`Giving up ${message.event} ${message.eventId} after ${attempts} attempts; kept in ${this.module}'s outbox: ${errorText(error)}`);

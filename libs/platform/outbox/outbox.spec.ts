@@ -7,7 +7,7 @@ import { EventHandlersFailedError } from '../bus/event-handlers-failed.error';
 import { createModuleDatabases, dropModuleDatabases } from '../../../test/support/postgres';
 import { WriteQueue } from '../database/write-queue';
 import { eventually } from '../../../test/support/eventually';
-import { CreateOutbox1767000000100 } from './migrations/1767000000100-create-outbox';
+import { OUTBOX_MIGRATIONS } from './outbox.schema';
 import { OutboxMessage } from './outbox-message.entity';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox.relay';
@@ -57,14 +57,14 @@ describe('transactional outbox', () => {
       type: 'better-sqlite3',
       database: ':memory:',
       entities: [Thing, OutboxMessage],
-      migrations: [CreateOutbox1767000000100],
+      migrations: OUTBOX_MIGRATIONS,
       migrationsRun: true,
     });
     await dataSource.initialize();
     await dataSource.query('CREATE TABLE things (id varchar(36) PRIMARY KEY, size integer NOT NULL)');
     bus = new RecordingBus();
     const writes = new WriteQueue(dataSource);
-    relay = new OutboxRelay('things', dataSource, writes, bus as unknown as ServiceBus, { pollMs: 20, batchSize: 2, maxBackoffMs: 50, maxDeliveries: 3 });
+    relay = new OutboxRelay('things', dataSource, writes, bus as unknown as ServiceBus, { pollMs: 20, batchSize: 2, maxBackoffMs: 50, maxDeliveries: 3, parkAfterMs: 0 });
     outbox = new Outbox(dataSource, writes, relay);
   });
 
@@ -140,6 +140,18 @@ describe('transactional outbox', () => {
     expect(await relay.backlog()).toEqual({ count: 0, oldestCreatedAt: undefined, dead: 1 });
   });
 
+  it('parks nothing younger than the parking age, however often it failed', async () => {
+    await relay.onModuleDestroy();
+    const writes = new WriteQueue(dataSource);
+    relay = new OutboxRelay('things', dataSource, writes, bus as unknown as ServiceBus, { pollMs: 20, batchSize: 2, maxBackoffMs: 50, maxDeliveries: 3, parkAfterMs: 60_000 });
+    outbox = new Outbox(dataSource, writes, relay);
+    bus.poison = 'young';
+    relay.onApplicationBootstrap();
+    await make('young', 1);
+    await eventually(async () => expect((await dataSource.getRepository(OutboxMessage).findOneByOrFail({ event: 'thing.made' })).attempts).toBeGreaterThan(4));
+    expect((await relay.backlog()).dead).toBe(0);
+  });
+
   it('never gives up on events while the bus itself is down', async () => {
     bus.down = true;
     relay.onApplicationBootstrap();
@@ -169,17 +181,17 @@ describe('transactional outbox on PostgreSQL', () => {
     const dataSource = await new DataSource({ type: 'postgres', url, entities: [Thing, OutboxMessage] }).initialize();
     open.push(dataSource);
     const writes = new WriteQueue(dataSource);
-    const relay = new OutboxRelay('things', dataSource, writes, bus as unknown as ServiceBus, { pollMs: 20, batchSize: 10, maxBackoffMs: 50, maxDeliveries: 3 });
+    const relay = new OutboxRelay('things', dataSource, writes, bus as unknown as ServiceBus, { pollMs: 20, batchSize: 10, maxBackoffMs: 50, maxDeliveries: 3, parkAfterMs: 0 });
     return { relay, outbox: new Outbox(dataSource, writes, relay) };
   }
 
-  it('shares the work between two instances of a module: each event published once', async () => {
+  it('relays with one instance of a module at a time: each event once, in order', async () => {
     const bus = new RecordingBus();
     bus.latencyMs = 2; // a Redis round trip, so the two passes overlap
     const a = await instance(bus);
     const b = await instance(bus);
     await open[0].query('CREATE TABLE things (id varchar(36) PRIMARY KEY, size integer NOT NULL)');
-    await new CreateOutbox1767000000100().up(open[0].createQueryRunner());
+    for (const Migration of OUTBOX_MIGRATIONS) await new Migration().up(open[0].createQueryRunner());
     for (let i = 0; i < 60; i++) {
       await a.outbox.transaction(async (tx) => {
         await tx.manager.insert(Thing, { id: `t${i}`, size: i });
@@ -193,6 +205,7 @@ describe('transactional outbox on PostgreSQL', () => {
       const ids = bus.published.map((m) => m.eventId);
       expect(ids).toHaveLength(60);
       expect(new Set(ids).size).toBe(60);
+      expect(bus.published.map((m) => (m.payload as { size: number }).size)).toEqual(Array.from({ length: 60 }, (_, i) => i));
     } finally {
       await a.relay.onModuleDestroy();
       await b.relay.onModuleDestroy();

@@ -9,7 +9,7 @@ import { WriteQueue } from '@cleave/platform/database/write-queue';
 import { Outbox } from '@cleave/platform/outbox/outbox';
 import { OutboxRelay } from '@cleave/platform/outbox/outbox.relay';
 import { OutboxMessage } from '@cleave/platform/outbox/outbox-message.entity';
-import { CreateOutbox1767000000100 } from '@cleave/platform/outbox/migrations/1767000000100-create-outbox';
+import { OUTBOX_MIGRATIONS } from '@cleave/platform/outbox/outbox.schema';
 import { Order } from '../order.entity';
 import { OrderRepository } from '../order.repository';
 import { CreateOrders1767000000003 } from '../migrations/1767000000003-create-orders';
@@ -152,7 +152,7 @@ describe('checkout saga', () => {
       type: 'better-sqlite3',
       database: ':memory:',
       entities: [Order, OutboxMessage],
-      migrations: [CreateOrders1767000000003, CheckoutSaga1767000001003, CreateOutbox1767000000100],
+      migrations: [CreateOrders1767000000003, CheckoutSaga1767000001003, ...OUTBOX_MIGRATIONS],
       migrationsRun: true,
     });
     await dataSource.initialize();

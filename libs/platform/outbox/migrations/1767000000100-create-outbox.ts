@@ -14,7 +14,6 @@ export class CreateOutbox1767000000100 implements MigrationInterface {
           { name: 'created_at', type: 'varchar', length: '32' },
           { name: 'attempts', type: 'integer', default: 0 },
           { name: 'last_error', type: 'text', isNullable: true },
-          { name: 'dead_at', type: 'varchar', length: '32', isNullable: true },
         ],
       }),
     );
