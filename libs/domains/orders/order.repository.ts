@@ -90,14 +90,13 @@ export class OrderRepository {
   }
 
   /** Unfinished sagas nobody holds: crashed drivers, and failures whose retry time has come. */
-  dueForRecovery(limit: number): Promise<Order[]> {
-    return this.orders
+  dueForRecovery(limit: number, except: string[] = []): Promise<Order[]> {
+    const query = this.orders
       .createQueryBuilder('o')
       .where('o.step <> :done', { done: 'DONE' })
-      .andWhere('(o.lease_until IS NULL OR o.lease_until < :now)', { now: Date.now() })
-      .orderBy('o.updated_at', 'ASC')
-      .take(limit)
-      .getMany();
+      .andWhere('(o.lease_until IS NULL OR o.lease_until < :now)', { now: Date.now() });
+    if (except.length > 0) query.andWhere('o.id NOT IN (:...except)', { except });
+    return query.orderBy('o.updated_at', 'ASC').take(limit).getMany();
   }
 
   async list({ userId, status, limit, offset }: Required<Pick<ListOrders, 'limit' | 'offset'>> & ListOrders): Promise<[Order[], number]> {

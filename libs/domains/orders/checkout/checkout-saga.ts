@@ -102,6 +102,11 @@ export class CheckoutSaga implements OnModuleDestroy {
     return withoutDeadline(() => this.finishCompensation(order));
   }
 
+  /** The orders this process drives right now (recovery looks past them). */
+  drivenHere(): string[] {
+    return [...this.driving.keys()];
+  }
+
   isSuperseded(error: unknown): boolean {
     return error instanceof Superseded;
   }

@@ -39,7 +39,7 @@ export class SagaRecovery implements OnApplicationBootstrap, OnModuleDestroy {
   async recoverDue(): Promise<number> {
     let recovered = 0;
     for (let batch = 0; batch < MAX_BATCHES_PER_PASS && !this.stopped; batch++) {
-      const due = await this.orders.dueForRecovery(BATCH);
+      const due = await this.orders.dueForRecovery(BATCH, this.saga.drivenHere());
       // One at a time: this keeps the targets' load small right after an outage. Orders that
       // fail again are given a later retry time, so the next batch holds others.
       for (const order of due) {
