@@ -30,6 +30,9 @@ export interface OrderView {
   updatedAt: string;
 }
 
+/** What an Idempotency-Key looks like (1 to 100 printable ASCII characters): one rule everywhere it is checked. */
+export const IDEMPOTENCY_KEY_FORMAT = /^[\x20-\x7E]{1,100}$/;
+
 export interface PlaceOrder {
   userId: string;
   items: { productId: string; quantity: number }[];

@@ -15,6 +15,9 @@ export interface PaymentView {
   updatedAt: string;
 }
 
+/** What a payment method reference looks like: one rule for the edge and every module passing it on. */
+export const PAYMENT_METHOD_FORMAT = /^[A-Za-z0-9_]{1,64}$/;
+
 export interface Charge {
   /** Charges are idempotent per order: charging twice for one order charges once. */
   orderId: string;

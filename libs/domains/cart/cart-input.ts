@@ -1,10 +1,10 @@
 import { ValidationError } from '@cleave/contracts/kernel/errors';
+import { IDEMPOTENCY_KEY_FORMAT } from '@cleave/contracts/orders/orders.contract';
+import { PAYMENT_METHOD_FORMAT } from '@cleave/contracts/payments/payments.contract';
 
 /** The most of one product a cart line may hold. */
 export const MAX_LINE_QUANTITY = 1000;
 const ID = /^[A-Za-z0-9-]{1,36}$/;
-const KEY = /^[\x20-\x7E]{1,100}$/;
-const MAX_METHOD = 100;
 
 export function checkId(value: unknown, name: string): string {
   if (typeof value !== 'string' || !ID.test(value)) throw new ValidationError(`${name} must be an id (letters, digits and dashes, at most 36)`, { [name]: value });
@@ -26,14 +26,12 @@ export function tooMany(quantity: number): ValidationError {
 
 export function checkIdempotencyKey(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !KEY.test(value)) throw new ValidationError('idempotencyKey must be 1 to 100 printable characters');
+  if (typeof value !== 'string' || !IDEMPOTENCY_KEY_FORMAT.test(value)) throw new ValidationError('idempotencyKey must be 1 to 100 printable characters');
   return value;
 }
 
 export function checkPaymentMethod(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !value.trim() || value.length > MAX_METHOD) {
-    throw new ValidationError(`paymentMethod must be a non-empty string of at most ${MAX_METHOD} characters`);
-  }
+  if (typeof value !== 'string' || !PAYMENT_METHOD_FORMAT.test(value)) throw new ValidationError('paymentMethod must be 1 to 64 letters, digits or underscores');
   return value;
 }

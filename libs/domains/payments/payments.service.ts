@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from '@cleave/contracts/kernel/errors';
-import { Charge, PaymentEvent, paymentsContract, PaymentView, Refund } from '@cleave/contracts/payments/payments.contract';
+import { Charge, PAYMENT_METHOD_FORMAT, PaymentEvent, paymentsContract, PaymentView, Refund } from '@cleave/contracts/payments/payments.contract';
 import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
 import { Outbox } from '@cleave/platform/outbox/outbox';
 import { Payment } from './payment.entity';
@@ -13,7 +13,6 @@ export const DEFAULT_METHOD = 'pm_card_ok';
 const NO_CURRENCY = 'XXX';
 const ID = /^[A-Za-z0-9-]{1,36}$/;
 const CURRENCY = /^[A-Z]{3}$/;
-const MAX_TEXT = 100;
 const MAX_REASON = 500;
 
 @Injectable()
@@ -139,9 +138,7 @@ function checkCharge(request: Charge): Required<Charge> {
     throw new ValidationError('amountCents must be a positive integer (minor units)', { amountCents });
   }
   if (typeof currency !== 'string' || !CURRENCY.test(currency)) throw new ValidationError('currency must be a three-letter ISO 4217 code', { currency });
-  if (typeof paymentMethod !== 'string' || !paymentMethod.trim() || paymentMethod.length > MAX_TEXT) {
-    throw new ValidationError(`paymentMethod must be a non-empty string of at most ${MAX_TEXT} characters`);
-  }
+  if (typeof paymentMethod !== 'string' || !PAYMENT_METHOD_FORMAT.test(paymentMethod)) throw new ValidationError('paymentMethod must be 1 to 64 letters, digits or underscores');
   return { orderId, userId, amountCents, currency, paymentMethod };
 }
 

@@ -1,5 +1,5 @@
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { OrderItemDto } from '../orders/orders.dto';
+import { IsInt, Max, Min } from 'class-validator';
+import { OrderItemDto, PaymentMethodDto } from '../orders/orders.dto';
 
 /** A product and how many more of it: the same line as an order's. */
 export class AddCartItemDto extends OrderItemDto {}
@@ -12,10 +12,5 @@ export class SetCartItemDto {
   quantity!: number;
 }
 
-export class CheckoutDto {
-  /** The simulated provider's method: `pm_card_ok` (default) or `pm_card_declined`. */
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  paymentMethod?: string;
-}
+/** The simulated provider's method: `pm_card_ok` (default) or `pm_card_declined`. */
+export class CheckoutDto extends PaymentMethodDto {}

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { FulfilmentStatus, OrderStatus } from '@cleave/contracts/orders/orders.contract';
+import { PAYMENT_METHOD_FORMAT } from '@cleave/contracts/payments/payments.contract';
 import { PageQuery } from '../http/page.query';
 
 export class OrderItemDto {
@@ -16,7 +17,7 @@ export class OrderItemDto {
 export class PaymentMethodDto {
   /** The simulated provider's method, e.g. pm_card_ok or pm_card_declined. */
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_]{1,64}$/, { message: 'paymentMethod must be 1 to 64 letters, digits or underscores' })
+  @Matches(PAYMENT_METHOD_FORMAT, { message: 'paymentMethod must be 1 to 64 letters, digits or underscores' })
   paymentMethod?: string;
 }
 

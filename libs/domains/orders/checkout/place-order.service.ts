@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, ValidationError } from '@cleave/contracts/kernel/errors';
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
-import { OrderLine, OrderView, PlaceOrder } from '@cleave/contracts/orders/orders.contract';
+import { IDEMPOTENCY_KEY_FORMAT, OrderLine, OrderView, PlaceOrder } from '@cleave/contracts/orders/orders.contract';
+import { PAYMENT_METHOD_FORMAT } from '@cleave/contracts/payments/payments.contract';
 import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
 import { Order } from '../order.entity';
 import { OrderRepository } from '../order.repository';
@@ -89,12 +90,12 @@ export class PlaceOrderService {
 
 function checkedKey(key: unknown): string | undefined {
   if (key === undefined || key === null) return undefined;
-  if (typeof key !== 'string' || key.length === 0 || key.length > 100) throw new ValidationError('idempotencyKey must be 1 to 100 characters');
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY_FORMAT.test(key)) throw new ValidationError('idempotencyKey must be 1 to 100 printable characters');
   return key;
 }
 
 function checkedPaymentMethod(method: unknown): string | undefined {
   if (method === undefined || method === null) return undefined;
-  if (typeof method !== 'string' || !/^[A-Za-z0-9_]{1,64}$/.test(method)) throw new ValidationError('paymentMethod must be 1 to 64 letters, digits or underscores');
+  if (typeof method !== 'string' || !PAYMENT_METHOD_FORMAT.test(method)) throw new ValidationError('paymentMethod must be 1 to 64 letters, digits or underscores');
   return method;
 }
