@@ -6,6 +6,11 @@ export interface AuthUser {
   role: Role;
 }
 
+/** Whose records the caller may reach: a customer their own (the user id to filter by), an admin anyone's (no filter). */
+export function ownerScope(user: AuthUser): string | undefined {
+  return user.role === 'admin' ? undefined : user.id;
+}
+
 /** The slice of an HTTP request the auth guards use; keeps them independent of the HTTP adapter. */
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { OrderPage, OrdersClient, OrderView } from '@cleave/contracts/orders/orders.contract';
-import { AuthUser } from '../auth/auth-user';
+import { AuthUser, ownerScope } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { Roles } from '../auth/roles.decorator';
@@ -36,14 +36,14 @@ export class OrdersController {
   /** The caller's order; an admin sees any. */
   @Get(':id')
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<OrderView> {
-    return this.orders.getOrder({ id, userId: ownerFilter(user) });
+    return this.orders.getOrder({ id, userId: ownerScope(user) });
   }
 
   /** Before shipping: refunds the payment and puts the stock back. */
   @Post(':id/cancel')
   @HttpCode(200)
   cancel(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() body: CancelOrderDto): Promise<OrderView> {
-    return this.orders.cancelOrder({ id, userId: ownerFilter(user), reason: body.reason });
+    return this.orders.cancelOrder({ id, userId: ownerScope(user), reason: body.reason });
   }
 
   @Patch(':id/status')
@@ -51,9 +51,4 @@ export class OrdersController {
   setStatus(@Param('id', ParseUUIDPipe) id: string, @Body() body: SetStatusDto): Promise<OrderView> {
     return this.orders.setStatus({ id, status: body.status });
   }
-}
-
-/** Customers reach their own orders only; an admin reaches any. */
-function ownerFilter(user: AuthUser): string | undefined {
-  return user.role === 'admin' ? undefined : user.id;
 }

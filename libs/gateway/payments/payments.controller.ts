@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, UseGuards } from '@nestjs/common';
 import { PaymentsClient, PaymentView } from '@cleave/contracts/payments/payments.contract';
-import { AuthUser } from '../auth/auth-user';
+import { AuthUser, ownerScope } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 
@@ -12,6 +12,6 @@ export class PaymentsController {
   /** An order's payment: a customer sees their own only (404 otherwise), an admin any. */
   @Get(':id/payment')
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) orderId: string): Promise<PaymentView> {
-    return this.payments.getPayment(user.role === 'admin' ? { orderId } : { orderId, userId: user.id });
+    return this.payments.getPayment({ orderId, userId: ownerScope(user) });
   }
 }

@@ -31,11 +31,13 @@ export class Outbox {
     const result = await this.writes.run(() =>
       this.dataSource.transaction(async (manager) => {
         const messages: Partial<OutboxMessage>[] = [];
-        const traceparent = activeTraceparent() ?? null;
+        // Read once, on the first event: most transactions publish none.
+        let traceparent: string | null | undefined;
         const tx: OutboxTransaction = {
           manager,
           publish: (contract, event, payload) => {
             if (!(event in contract.events)) throw new Error(`${contract.module} declares no event "${String(event)}"`);
+            if (traceparent === undefined) traceparent = activeTraceparent() ?? null;
             messages.push({ eventId: randomUUID(), event, payload: JSON.stringify(payload), traceparent, createdAt: new Date().toISOString(), attempts: 0 });
           },
         };
