@@ -3,8 +3,60 @@
  * The rules of shared/DESIGN.md: a domain reaches another only through its contract; the
  * gateway and the platform know no domain; contracts import nothing but contracts; no cycles.
  */
+/**
+ * The platform's libs in layers: a lib imports only libs of lower layers, never one of its own
+ * layer or above, so no two libs depend on each other in either direction. Adding a lib is a
+ * line here.
+ */
+const PLATFORM_LAYERS = [
+  ['config', 'context', 'process', 'metrics', 'resilience', 'redis'],
+  ['logging', 'cache'],
+  ['tracing'],
+  ['bus', 'database'],
+  ['outbox', 'health'],
+];
+
+const layerRules = PLATFORM_LAYERS.flatMap((libs, layer) =>
+  libs.map((lib) => ({
+    name: `platform-layer-${lib}`,
+    severity: 'error',
+    comment: `libs/platform/${lib} may use only the libs below its layer: ${PLATFORM_LAYERS.slice(0, layer).flat().join(', ') || 'none'}.`,
+    from: { path: `^libs/platform/${lib}/` },
+    to: { path: '^libs/platform/', pathNot: `^libs/platform/(${[lib, ...PLATFORM_LAYERS.slice(0, layer).flat()].join('|')})/` },
+  })),
+);
+
 module.exports = {
   forbidden: [
+    ...layerRules,
+    {
+      name: 'platform-lib-unlisted',
+      severity: 'error',
+      comment: 'Every lib under libs/platform has its place in PLATFORM_LAYERS.',
+      from: { path: '^libs/platform/', pathNot: `^libs/platform/(${PLATFORM_LAYERS.flat().join('|')})/` },
+      to: {},
+    },
+    {
+      name: 'platform-public-entry-across-libs',
+      severity: 'error',
+      comment: 'A platform lib reaches another only through its public entry (libs/platform/<lib>/index.ts), never its internals.',
+      from: { path: '^libs/platform/([^/]+)/' },
+      to: { path: '^libs/platform/', pathNot: '^libs/platform/($1/|[^/]+/index\\.ts$)' },
+    },
+    {
+      name: 'platform-public-entry',
+      severity: 'error',
+      comment: 'Apps, the host, the domains, the gateway, tests and benchmarks import a platform lib through its public entry (libs/platform/<lib>/index.ts) only.',
+      from: { pathNot: '^libs/platform/' },
+      to: { path: '^libs/platform/[^/]+/(?!index\\.ts$)' },
+    },
+    {
+      name: 'own-entry-from-inside',
+      severity: 'error',
+      comment: 'Inside a lib, files import each other directly: importing the lib\'s own index from within is how barrels make cycles.',
+      from: { path: '^libs/platform/([^/]+)/' },
+      to: { path: '^libs/platform/$1/index\\.ts$' },
+    },
     {
       name: 'domain-to-other-domain',
       severity: 'error',

@@ -12,15 +12,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Controller, Injectable, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Handles, OnEvent } from '@cleave/platform/bus/bus.decorators';
-import { BusModule } from '@cleave/platform/bus/bus.module';
-import { BusOptions } from '@cleave/platform/bus/bus.options';
-import { ServiceBus } from '@cleave/platform/bus/service-bus';
-import { Topology } from '@cleave/platform/bus/topology';
-import { InProcessServer } from '@cleave/platform/bus/transports/in-process/in-process.server';
-import { RedisServer } from '@cleave/platform/bus/transports/redis/redis.server';
-import { readPlatformSettings } from '@cleave/platform/config/platform.settings';
-import { DEFAULT_RESILIENCE, parseResilienceConfig, ResilienceConfig } from '@cleave/platform/resilience/resilience.config';
+import { BusModule, BusOptions, Handles, InProcessServer, OnEvent, RedisServer, ServiceBus } from '@cleave/platform/bus';
+import { ProcessIdentityModule, Topology } from '@cleave/platform/process';
+import { RedisModule } from '@cleave/platform/redis';
+import { readPlatformSettings } from '@cleave/platform/config';
+import { DEFAULT_RESILIENCE, parseResilienceConfig, ResilienceConfig } from '@cleave/platform/resilience';
 import { env, fail, serve } from '../lib/child';
 import { callCommands, EmitPlan, EventSink, emitEvents } from '../lib/load';
 import { BENCH_MODULES, BenchClient, BenchEvent, benchContract, EchoPayload, PAYLOAD } from './bench.contract';
@@ -85,13 +81,20 @@ async function main(): Promise<void> {
     topology,
     processName: spec.process,
     instanceId: `bench-${spec.process}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    redisUrl: settings.redisUrl,
-    redisPrefix: env('CLEAVE_REDIS_PREFIX'),
     resilience: resilienceDefaults(),
     ...settings.bus,
   };
 
-  @Module({ imports: [BusModule.forRoot(options), ...spec.imports] })
+  const redis = { url: settings.redisUrl, prefix: env('CLEAVE_REDIS_PREFIX'), clientName: options.instanceId };
+
+  @Module({
+    imports: [
+      ProcessIdentityModule.forRoot(options),
+      ...(topology.isSingleProcess ? [] : [RedisModule.forRoot(redis)]),
+      BusModule.forRoot(options),
+      ...spec.imports,
+    ],
+  })
   class BenchRoot {}
 
   const app = await NestFactory.create(BenchRoot, { logger: ['error', 'warn'] });

@@ -7,14 +7,14 @@ import { NotificationsClient } from '@cleave/contracts/notifications/notificatio
 import { OrdersClient } from '@cleave/contracts/orders/orders.contract';
 import { PaymentsClient } from '@cleave/contracts/payments/payments.contract';
 import { UsersClient } from '@cleave/contracts/users/users.contract';
-import { BusModule } from '@cleave/platform/bus/bus.module';
+import { BusModule } from '@cleave/platform/bus';
 import { AuthController } from './auth/auth.controller';
 import { CartController } from './cart/cart.controller';
 import { AuthService } from './auth/auth.service';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RolesGuard } from './auth/roles.guard';
 import { TokenService } from './auth/token.service';
-import { PLATFORM_SETTINGS, PlatformSettings } from '@cleave/platform/config/platform.settings';
+import { PLATFORM_SETTINGS, PlatformSettings } from '@cleave/platform/config';
 import { GATEWAY_SETTINGS, gatewaySettingsFromProcess } from './gateway.settings';
 import { SystemHealthController } from './health/system-health.controller';
 import { SystemHealthService } from './health/system-health.service';

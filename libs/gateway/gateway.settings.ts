@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Env, readOptional, readString, SettingsError } from '@cleave/platform/config/env';
+import { Env, readOptional, readString, SettingsError } from '@cleave/platform/config';
 
 export interface GatewaySettings {
   jwtSecret: string;

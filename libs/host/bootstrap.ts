@@ -2,15 +2,12 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
-import { BusOptions } from '@cleave/platform/bus/bus.options';
-import { Heartbeat } from '@cleave/platform/registry/heartbeat.service';
-import { TopologyError } from '@cleave/platform/bus/topology';
-import { InProcessServer } from '@cleave/platform/bus/transports/in-process/in-process.server';
-import { RedisServer } from '@cleave/platform/bus/transports/redis/redis.server';
-import { SettingsError } from '@cleave/platform/config/env';
-import { JsonLogger, readLoggingSettings } from '@cleave/platform/logging/json-logger';
-import { readPlatformSettings } from '@cleave/platform/config/platform.settings';
-import { ResilienceConfigError } from '@cleave/platform/resilience/resilience.config';
+import { BusOptions, InProcessServer, RedisServer } from '@cleave/platform/bus';
+import { Heartbeat } from '@cleave/platform/health';
+import { TopologyError } from '@cleave/platform/process';
+import { readPlatformSettings, SettingsError } from '@cleave/platform/config';
+import { JsonLogger, readLoggingSettings } from '@cleave/platform/logging';
+import { ResilienceConfigError } from '@cleave/platform/resilience';
 import { MODULE_NAMES } from './domain-modules';
 import { ProcessModule } from './process.module';
 import { loadResilience, loadTopology } from './config.loader';
@@ -54,8 +51,6 @@ async function start(defaults: ProcessDefaults): Promise<void> {
     topology,
     processName,
     instanceId: `${processName}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    redisUrl: settings.redisUrl,
-    redisPrefix: settings.redisPrefix,
     resilience: loadResilience(MODULE_NAMES),
     ...settings.bus,
   };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Topology, TopologyError } from '@cleave/platform/bus/topology';
-import { DEFAULT_RESILIENCE, parseResilienceConfig, ResilienceConfig } from '@cleave/platform/resilience/resilience.config';
+import { Topology, TopologyError } from '@cleave/platform/process';
+import { DEFAULT_RESILIENCE, parseResilienceConfig, ResilienceConfig } from '@cleave/platform/resilience';
 
 /** The config files live under CLEAVE_CONFIG_DIR (default ./config). */
 function configDir(): string {

@@ -1,11 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GatewayModule } from '@cleave/gateway/gateway.module';
-import { BusModule } from '@cleave/platform/bus/bus.module';
-import { BusOptions } from '@cleave/platform/bus/bus.options';
-import { SettingsModule } from '@cleave/platform/config/settings.module';
-import { PlatformSettings } from '@cleave/platform/config/platform.settings';
-import { HealthModule } from '@cleave/platform/health/health.module';
-import { TracingModule } from '@cleave/platform/tracing/tracing.module';
+import { BusModule, BusOptions } from '@cleave/platform/bus';
+import { PlatformSettings, SettingsModule } from '@cleave/platform/config';
+import { HealthModule } from '@cleave/platform/health';
+import { ProcessIdentityModule } from '@cleave/platform/process';
+import { RedisModule } from '@cleave/platform/redis';
+import { TracingModule } from '@cleave/platform/tracing';
 import { DOMAIN_MODULES } from './domain-modules';
 
 /** The root module of one process: the platform, the modules the topology assigns it, maybe the gateway. */
@@ -17,6 +17,8 @@ export class ProcessModule {
       module: ProcessModule,
       imports: [
         SettingsModule.forRoot(settings),
+        ProcessIdentityModule.forRoot({ topology: bus.topology, processName: bus.processName, instanceId: bus.instanceId }),
+        ...(bus.topology.isSingleProcess ? [] : [RedisModule.forRoot({ url: settings.redisUrl, prefix: settings.redisPrefix, clientName: bus.instanceId })]),
         BusModule.forRoot(bus),
         TracingModule.forRoot(),
         HealthModule,

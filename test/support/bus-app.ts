@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { BusModule } from '@cleave/platform/bus/bus.module';
-import { BusOptions } from '@cleave/platform/bus/bus.options';
-import { Topology } from '@cleave/platform/bus/topology';
-import { InProcessServer } from '@cleave/platform/bus/transports/in-process/in-process.server';
-import { RedisServer } from '@cleave/platform/bus/transports/redis/redis.server';
-import { DEFAULT_RESILIENCE } from '@cleave/platform/resilience/resilience.config';
+import { BusModule, BusOptions, InProcessServer, RedisServer } from '@cleave/platform/bus';
+import { ProcessIdentityModule, Topology } from '@cleave/platform/process';
+import { RedisModule } from '@cleave/platform/redis';
+import { DEFAULT_RESILIENCE } from '@cleave/platform/resilience';
+
+/** A test process's bus options, with where its Redis is. */
+export interface TestBusOptions extends BusOptions {
+  redisUrl: string;
+  redisPrefix: string;
+}
 
 /** Bus options for a test process: short timings, so claims and failures show quickly. */
-export function testBusOptions(topology: Topology, processName: string, redisUrl: string, prefix: string, overrides: Partial<BusOptions> = {}): BusOptions {
+export function testBusOptions(topology: Topology, processName: string, redisUrl: string, prefix: string, overrides: Partial<BusOptions> = {}): TestBusOptions {
   return {
     topology,
     processName,
@@ -27,12 +31,22 @@ export function testBusOptions(topology: Topology, processName: string, redisUrl
   };
 }
 
+/** The process identity, Redis (split) and the bus, as the host composes them. */
+export function busModules(bus: TestBusOptions): unknown[] {
+  const { redisUrl, redisPrefix, ...options } = bus;
+  return [
+    ProcessIdentityModule.forRoot({ topology: options.topology, processName: options.processName, instanceId: options.instanceId }),
+    ...(options.topology.isSingleProcess ? [] : [RedisModule.forRoot({ url: redisUrl, prefix: redisPrefix, clientName: options.instanceId })]),
+    BusModule.forRoot(options),
+  ];
+}
+
 /**
  * A Nest app with the bus and `imports`, its transports connected as bootstrap does it
  * (in-process always, Redis when the topology has several processes), started without HTTP.
  */
-export async function startBusApp(bus: BusOptions, imports: unknown[], logger: LoggerService | false = false): Promise<INestApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [BusModule.forRoot(bus), ...(imports as never[])] }).compile();
+export async function startBusApp(bus: TestBusOptions, imports: unknown[], logger: LoggerService | false = false): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [...busModules(bus), ...imports] as never[] }).compile();
   const app = moduleRef.createNestApplication({ logger });
   app.connectMicroservice({ strategy: app.get(InProcessServer) });
   if (!bus.topology.isSingleProcess) app.connectMicroservice({ strategy: app.get(RedisServer) });

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { Handles } from '@cleave/platform/bus/bus.decorators';
+import { Handles } from '@cleave/platform/bus';
 import { CartItem, cartContract, CartView, Checkout } from '@cleave/contracts/cart/cart.contract';
 import { OrderView } from '@cleave/contracts/orders/orders.contract';
 import { CartService } from './cart.service';

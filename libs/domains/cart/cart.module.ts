@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
 import { OrdersClient } from '@cleave/contracts/orders/orders.contract';
-import { BusModule } from '@cleave/platform/bus/bus.module';
-import { DatabaseModule } from '@cleave/platform/database/database.module';
+import { BusModule } from '@cleave/platform/bus';
+import { DatabaseModule } from '@cleave/platform/database';
 import { CartItem } from './cart-item.entity';
 import { CreateCart1767000000006 } from './migrations/1767000000006-create-cart';
 import { CartHandlers } from './cart.handlers';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { CatalogClient, ProductView } from '@cleave/contracts/catalog/catalog.contract';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from '@cleave/contracts/kernel/errors';
 import { OrdersClient, OrderView, PlaceOrder } from '@cleave/contracts/orders/orders.contract';
-import { WriteQueue } from '@cleave/platform/database/write-queue';
+import { WriteQueue } from '@cleave/platform/database';
 import { CartItem } from './cart-item.entity';
 import { CreateCart1767000000006 } from './migrations/1767000000006-create-cart';
 import { CartService } from './cart.service';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '@cleave/platform/database/database.module';
-import { ReadCacheModule } from '@cleave/platform/cache/read-cache.module';
+import { DatabaseModule } from '@cleave/platform/database';
+import { ReadCacheModule } from '@cleave/platform/cache';
 import { Product } from './product.entity';
 import { StockReservation } from './stock-reservation.entity';
 import { CreateCatalog1767000000002 } from './migrations/1767000000002-create-catalog';

@@ -1,4 +1,4 @@
-import { Env, readInt } from '@cleave/platform/config/env';
+import { Env, readInt } from '@cleave/platform/config';
 
 export interface CatalogSettings {
   /** How long a RESERVED reservation holds stock before the sweep releases it. */

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { CacheMetrics } from '@cleave/platform/cache/cache.metrics';
-import { MemoryReadCache } from '@cleave/platform/cache/memory-read-cache';
-import { WriteQueue } from '@cleave/platform/database/write-queue';
+import { CacheMetrics, MemoryReadCache } from '@cleave/platform/cache';
+import { WriteQueue } from '@cleave/platform/database';
 import { Product } from './product.entity';
 import { StockReservation } from './stock-reservation.entity';
 import { CreateCatalog1767000000002 } from './migrations/1767000000002-create-catalog';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ProductView } from '@cleave/contracts/catalog/catalog.contract';
-import { ReadCache } from '@cleave/platform/cache/read-cache';
+import { ReadCache } from '@cleave/platform/cache';
 
 /**
  * Product views by id in the module's read cache. Every change to a product (its fields or

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '@cleave/contracts/kernel/errors';
 import { AdjustStock, CreateProduct, ListProducts, ProductPage, ProductSort, ProductView, UpdateProduct } from '@cleave/contracts/catalog/catalog.contract';
-import { WriteQueue } from '@cleave/platform/database/write-queue';
+import { WriteQueue } from '@cleave/platform/database';
 import { Product } from './product.entity';
 import { toProductView } from './product.view';
 import { ProductCache } from './product.cache';

@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx } from '@nestjs/microservices';
-import { Handles, OnEvent } from '@cleave/platform/bus/bus.decorators';
-import { BusContext } from '@cleave/platform/bus/bus.context';
+import { BusContext, Handles, OnEvent } from '@cleave/platform/bus';
 import { ListNotifications, MarkRead, notificationsContract, NotificationView } from '@cleave/contracts/notifications/notifications.contract';
 import { OrderCancelled, OrderConfirmed, ordersContract, OrderStatusChanged } from '@cleave/contracts/orders/orders.contract';
 import { PaymentEvent, paymentsContract } from '@cleave/contracts/payments/payments.contract';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '@cleave/platform/database/database.module';
+import { DatabaseModule } from '@cleave/platform/database';
 import { Notification } from './notification.entity';
 import { CreateNotifications1767000000004 } from './migrations/1767000000004-create-notifications';
 import { AddNotificationReadSeq1767000000014 } from './migrations/1767000000014-add-notification-read-seq';

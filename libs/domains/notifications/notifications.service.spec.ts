@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { NotificationView } from '@cleave/contracts/notifications/notifications.contract';
-import { ServiceBus } from '@cleave/platform/bus/service-bus';
-import { WriteQueue } from '@cleave/platform/database/write-queue';
+import { BusContext, ServiceBus } from '@cleave/platform/bus';
+import { WriteQueue } from '@cleave/platform/database';
 import { Notification } from './notification.entity';
 import { CreateNotifications1767000000004 } from './migrations/1767000000004-create-notifications';
 import { AddNotificationReadSeq1767000000014 } from './migrations/1767000000014-add-notification-read-seq';
 import { NotificationsService } from './notifications.service';
 import { NotificationsHandlers } from './notifications.handlers';
-import { BusContext } from '@cleave/platform/bus/bus.context';
 import { formatMoney } from './money';
 import * as messages from './notification-messages';
 

@@ -4,9 +4,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, MoreThan, Repository } from 'typeorm';
 import { ValidationError } from '@cleave/contracts/kernel/errors';
 import { ListNotifications, MarkRead, notificationsContract, NotificationView } from '@cleave/contracts/notifications/notifications.contract';
-import { ServiceBus } from '@cleave/platform/bus/service-bus';
-import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
-import { WriteQueue } from '@cleave/platform/database/write-queue';
+import { ServiceBus } from '@cleave/platform/bus';
+import { isUniqueViolation, WriteQueue } from '@cleave/platform/database';
 import { Notification } from './notification.entity';
 import { NotificationText } from './notification-messages';
 

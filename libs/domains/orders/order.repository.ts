@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
 import { ListOrders, OrderStatus } from '@cleave/contracts/orders/orders.contract';
-import { Outbox, OutboxTransaction } from '@cleave/platform/outbox/outbox';
-import { WriteQueue } from '@cleave/platform/database/write-queue';
+import { Outbox, OutboxTransaction } from '@cleave/platform/outbox';
+import { WriteQueue } from '@cleave/platform/database';
 import { Order, SagaStep } from './order.entity';
 
 /** What a transition requires of the row as it stands. */

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { Handles } from '@cleave/platform/bus/bus.decorators';
+import { Handles } from '@cleave/platform/bus';
 import { FulfilmentStatus, ListOrders, OrderPage, ordersContract, OrderView, PlaceOrder } from '@cleave/contracts/orders/orders.contract';
 import { PlaceOrderService } from './checkout/place-order.service';
 import { OrderLifecycleService } from './manage/order-lifecycle.service';

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
 import { PaymentsClient } from '@cleave/contracts/payments/payments.contract';
-import { BusModule } from '@cleave/platform/bus/bus.module';
-import { DatabaseModule } from '@cleave/platform/database/database.module';
+import { BusModule } from '@cleave/platform/bus';
+import { DatabaseModule } from '@cleave/platform/database';
+import { withOutbox } from '@cleave/platform/outbox';
 import { Order } from './order.entity';
 import { CreateOrders1767000000003 } from './migrations/1767000000003-create-orders';
 import { CheckoutSaga1767000001003 } from './migrations/1767000001003-checkout-saga';
@@ -16,7 +17,7 @@ import { OrdersHandlers } from './orders.handlers';
 
 @Module({
   imports: [
-    DatabaseModule.forModule({ module: 'orders', entities: [Order], migrations: [CreateOrders1767000000003, CheckoutSaga1767000001003], outbox: true }),
+    DatabaseModule.forModule(withOutbox({ module: 'orders', entities: [Order], migrations: [CreateOrders1767000000003, CheckoutSaga1767000001003] })),
     BusModule.forClients(CatalogClient, PaymentsClient),
   ],
   controllers: [OrdersHandlers],

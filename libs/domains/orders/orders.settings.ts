@@ -1,4 +1,4 @@
-import { Env, readInt, readOptional, SettingsError } from '@cleave/platform/config/env';
+import { Env, readInt, readOptional, SettingsError } from '@cleave/platform/config';
 
 /** The points of the checkout saga where a test can hold it (CLEAVE_SAGA_PAUSE). */
 export type SagaPausePoint = 'reserved' | 'charged';

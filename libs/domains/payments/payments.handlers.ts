@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { Handles } from '@cleave/platform/bus/bus.decorators';
+import { Handles } from '@cleave/platform/bus';
 import { Charge, paymentsContract, PaymentView, Refund } from '@cleave/contracts/payments/payments.contract';
 import { PaymentsService } from './payments.service';
 

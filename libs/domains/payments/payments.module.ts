@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '@cleave/platform/database/database.module';
+import { DatabaseModule } from '@cleave/platform/database';
+import { withOutbox } from '@cleave/platform/outbox';
 import { Payment } from './payment.entity';
 import { CreatePayments1767000000005 } from './migrations/1767000000005-create-payments';
 import { PaymentProvider } from './payment-provider';
@@ -9,7 +10,7 @@ import { PAYMENTS_SETTINGS, PaymentsSettings, readPaymentsSettings } from './pay
 import { SimulatedPaymentProvider } from './simulated-payment.provider';
 
 @Module({
-  imports: [DatabaseModule.forModule({ module: 'payments', entities: [Payment], migrations: [CreatePayments1767000000005], outbox: true })],
+  imports: [DatabaseModule.forModule(withOutbox({ module: 'payments', entities: [Payment], migrations: [CreatePayments1767000000005] }))],
   controllers: [PaymentsHandlers],
   providers: [
     { provide: PAYMENTS_SETTINGS, useFactory: () => readPaymentsSettings(process.env) },

@@ -1,11 +1,8 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from '@cleave/contracts/kernel/errors';
-import { WriteQueue } from '@cleave/platform/database/write-queue';
-import { Outbox } from '@cleave/platform/outbox/outbox';
-import { OutboxRelay } from '@cleave/platform/outbox/outbox.relay';
-import { OutboxMessage } from '@cleave/platform/outbox/outbox-message.entity';
-import { OUTBOX_MIGRATIONS } from '@cleave/platform/outbox/outbox.schema';
+import { WriteQueue } from '@cleave/platform/database';
+import { Outbox, OUTBOX_MIGRATIONS, OutboxMessage, OutboxRelay } from '@cleave/platform/outbox';
 import { Payment } from './payment.entity';
 import { CreatePayments1767000000005 } from './migrations/1767000000005-create-payments';
 import { PaymentProvider, ProviderCharge, ProviderOutcome } from './payment-provider';

@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from '@cleave/contracts/kernel/errors';
 import { Charge, PAYMENT_METHOD_FORMAT, PaymentEvent, paymentsContract, PaymentView, Refund } from '@cleave/contracts/payments/payments.contract';
-import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
-import { Outbox } from '@cleave/platform/outbox/outbox';
+import { isUniqueViolation } from '@cleave/platform/database';
+import { Outbox } from '@cleave/platform/outbox';
 import { Payment } from './payment.entity';
 import { PaymentProvider } from './payment-provider';
 

@@ -1,4 +1,4 @@
-import { Env, readInt, SettingsError } from '@cleave/platform/config/env';
+import { Env, readInt, SettingsError } from '@cleave/platform/config';
 
 export interface PaymentsSettings {
   /** How long the simulated provider takes to answer a charge. */

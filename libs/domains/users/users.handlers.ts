@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { Handles } from '@cleave/platform/bus/bus.decorators';
+import { Handles } from '@cleave/platform/bus';
 import { Credentials, ListUsers, RegisterUser, Role, UpdateProfile, UserPage, UserView, usersContract } from '@cleave/contracts/users/users.contract';
 import { UsersService } from './users.service';
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '@cleave/platform/database/database.module';
+import { DatabaseModule } from '@cleave/platform/database';
+import { withOutbox } from '@cleave/platform/outbox';
 import { User } from './user.entity';
 import { CreateUsers1767000000001 } from './migrations/1767000000001-create-users';
 import { AddUserProfile1767000000011 } from './migrations/1767000000011-add-user-profile';
@@ -10,7 +11,7 @@ import { USERS_SETTINGS, readUsersSettings } from './users.settings';
 
 @Module({
   imports: [
-    DatabaseModule.forModule({ module: 'users', entities: [User], migrations: [CreateUsers1767000000001, AddUserProfile1767000000011], outbox: true }),
+    DatabaseModule.forModule(withOutbox({ module: 'users', entities: [User], migrations: [CreateUsers1767000000001, AddUserProfile1767000000011] })),
   ],
   controllers: [UsersHandlers],
   providers: [{ provide: USERS_SETTINGS, useFactory: () => readUsersSettings(process.env) }, UsersService, AdminSeeder],

@@ -1,11 +1,8 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '@cleave/contracts/kernel/errors';
-import { WriteQueue } from '@cleave/platform/database/write-queue';
-import { Outbox } from '@cleave/platform/outbox/outbox';
-import { OutboxRelay } from '@cleave/platform/outbox/outbox.relay';
-import { OutboxMessage } from '@cleave/platform/outbox/outbox-message.entity';
-import { OUTBOX_MIGRATIONS } from '@cleave/platform/outbox/outbox.schema';
+import { WriteQueue } from '@cleave/platform/database';
+import { Outbox, OUTBOX_MIGRATIONS, OutboxMessage, OutboxRelay } from '@cleave/platform/outbox';
 import { User } from './user.entity';
 import { CreateUsers1767000000001 } from './migrations/1767000000001-create-users';
 import { AddUserProfile1767000000011 } from './migrations/1767000000011-add-user-profile';

@@ -4,9 +4,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '@cleave/contracts/kernel/errors';
 import { Credentials, ListUsers, RegisterUser, Role, UpdateProfile, UserPage, UserView, usersContract } from '@cleave/contracts/users/users.contract';
-import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
-import { WriteQueue } from '@cleave/platform/database/write-queue';
-import { Outbox } from '@cleave/platform/outbox/outbox';
+import { isUniqueViolation, WriteQueue } from '@cleave/platform/database';
+import { Outbox } from '@cleave/platform/outbox';
 import { User } from './user.entity';
 import { hashPassword, verifyPassword } from './password-hasher';
 

@@ -1,4 +1,4 @@
-import { Env, readOptional, SettingsError } from '@cleave/platform/config/env';
+import { Env, readOptional, SettingsError } from '@cleave/platform/config';
 
 export interface UsersSettings {
   /** The administrator to create at start when missing; both or neither must be set. */

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BUS_OPTIONS, BusOptions } from '@cleave/platform/bus/bus.options';
-import { InstanceInfo } from '@cleave/platform/registry/instance-info';
-import { ServiceRegistry } from '@cleave/platform/registry/service-registry';
+import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
+import { InstanceInfo, ServiceRegistry } from '@cleave/platform/health';
 
 export interface ServiceView {
   process: string;
@@ -21,7 +20,7 @@ export interface SystemHealth {
 @Injectable()
 export class SystemHealthService {
   constructor(
-    @Inject(BUS_OPTIONS) private readonly options: BusOptions,
+    @Inject(PROCESS_IDENTITY) private readonly options: ProcessIdentity,
     private readonly registry: ServiceRegistry,
   ) {}
 

@@ -1,7 +1,7 @@
 import { MessageEvent } from '@nestjs/common';
 import { ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { ListNotifications, NotificationsClient, NotificationView } from '@cleave/contracts/notifications/notifications.contract';
-import { ServiceBus } from '@cleave/platform/bus/service-bus';
+import { ServiceBus } from '@cleave/platform/bus';
 import { NotificationStreams } from './notification-streams';
 
 const ADA = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';

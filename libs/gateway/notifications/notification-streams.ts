@@ -1,7 +1,7 @@
 import { Injectable, Logger, MessageEvent, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Observable, Subscriber } from 'rxjs';
 import { notificationsContract, NotificationsClient, NotificationView } from '@cleave/contracts/notifications/notifications.contract';
-import { ServiceBus } from '@cleave/platform/bus/service-bus';
+import { ServiceBus } from '@cleave/platform/bus';
 
 /** Notifications fetched per catch-up call (the most listForUser gives). */
 const PAGE = 100;

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Optional, Param, Query, UseGuards } from '@nestjs/common';
 import { BadRequestError, NotFoundError } from '@cleave/contracts/kernel/errors';
-import { SPAN_STORE, SpanStore, StoredSpan, TraceSummary } from '@cleave/platform/tracing/span-store';
+import { SPAN_STORE, SpanStore, StoredSpan, TraceSummary } from '@cleave/platform/tracing';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { RolesGuard } from '../auth/roles.guard';

@@ -1,8 +1,8 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { CleaveError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { BusOptions } from './bus.options';
-import { activeTraceparent } from '../tracing/trace-context';
-import { currentCall } from './call-context';
+import { activeTraceparent } from '@cleave/platform/tracing';
+import { currentCall } from '@cleave/platform/context';
 import { Envelope, nextMessageId } from './envelope';
 import { BusMetrics, Outcome, TransportName } from './bus.metrics';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, register } from 'prom-client';
-import { HotPathCounter, HotPathHistogram, hotPathMetric } from '../metrics/hot-path-metrics';
+import { HotPathCounter, HotPathHistogram, hotPathMetric } from '@cleave/platform/metrics';
 
 /** Per subscribing module and stream: entries not yet delivered, and delivered but not acknowledged. */
 export interface ConsumerLag {

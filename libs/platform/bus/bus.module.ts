@@ -1,17 +1,16 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { AnyContract } from '@cleave/contracts/kernel/contract';
-
-/** A client class made with `clientFor(contract)`, whatever its contract. */
-type ClientToken = (abstract new () => unknown) & { readonly contract: AnyContract };
+import { TargetPolicies } from '@cleave/platform/resilience';
 import { BUS_OPTIONS, BusOptions } from './bus.options';
-import { TargetPolicies } from '../resilience/target-policies';
 import { BusMetrics } from './bus.metrics';
 import { ServiceBus } from './service-bus';
 import { InProcessClient } from './transports/in-process/in-process.client';
 import { InProcessServer } from './transports/in-process/in-process.server';
 import { RedisClient } from './transports/redis/redis.client';
-import { RedisConnections } from './transports/redis/redis.connections';
 import { RedisServer } from './transports/redis/redis.server';
+
+/** A client class made with `clientFor(contract)`, whatever its contract. */
+type ClientToken = (abstract new () => unknown) & { readonly contract: AnyContract };
 
 @Global()
 @Module({})
@@ -21,7 +20,7 @@ export class BusModule {
    * topology has more than one process: a monolith opens no socket to anything.
    */
   static forRoot(options: BusOptions): DynamicModule {
-    const redis: Provider[] = options.topology.isSingleProcess ? [] : [RedisConnections, RedisServer, RedisClient];
+    const redis: Provider[] = options.topology.isSingleProcess ? [] : [RedisServer, RedisClient];
     const providers: Provider[] = [
       { provide: BUS_OPTIONS, useValue: options },
       { provide: TargetPolicies, useValue: new TargetPolicies(options.resilience) },

@@ -1,16 +1,11 @@
-import { ResilienceConfig } from '../resilience/resilience.config';
-import { Topology } from './topology';
+import { ResilienceConfig } from '@cleave/platform/resilience';
+import { ProcessIdentity } from '@cleave/platform/process';
 
-/** Everything the bus needs to know about this process, validated once at start. */
-export interface BusOptions {
-  topology: Topology;
-  /** The process this is, a key of the topology. */
-  processName: string;
-  /** Unique per running process: `<process>-<host>-<pid>-<random>`. */
-  instanceId: string;
-  redisUrl: string;
-  /** Prefix of every Redis key and channel the bus uses. */
-  redisPrefix: string;
+/**
+ * Everything the bus needs to know about this process, validated once at start. Split, its
+ * Redis transport uses the process's RedisConnections (RedisModule).
+ */
+export interface BusOptions extends ProcessIdentity {
   /** Deadline of a call when neither the caller nor the resilience config gives one. */
   requestTimeoutMs: number;
   /** Timeouts, retries, breakers and bulkheads per target (config/resilience.json). */

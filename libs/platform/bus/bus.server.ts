@@ -6,10 +6,9 @@ import { BusContext } from './bus.context';
 import { toErrorData } from './bus-exception.filter';
 import { EventHandlerExtras } from './bus.decorators';
 import { Envelope } from './envelope';
-import { runInCall } from './call-context';
+import { runInCall } from '@cleave/platform/context';
 import { BusMetrics, TransportName } from './bus.metrics';
-import { BusAttributes, busSpanAttributes, endBusSpan, failBusSpan, startBusSpan } from '../tracing/bus-tracing';
-import { contextFromTraceparent } from '../tracing/trace-context';
+import { BusAttributes, busSpanAttributes, contextFromTraceparent, endBusSpan, failBusSpan, startBusSpan } from '@cleave/platform/tracing';
 
 export interface Subscription {
   subscriber: string;

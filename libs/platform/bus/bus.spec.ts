@@ -11,8 +11,8 @@ import { BusContext } from './bus.context';
 import { Handles, OnEvent } from './bus.decorators';
 import { BusModule } from './bus.module';
 import { ServiceBus } from './service-bus';
-import { Topology } from './topology';
-import { parseResilienceConfig } from '../resilience/resilience.config';
+import { Topology } from '@cleave/platform/process';
+import { parseResilienceConfig } from '@cleave/platform/resilience';
 
 const echoContract = defineContract('echo', {
   requests: {

@@ -1,4 +1,4 @@
-import { Env, readInt } from '../config/env';
+import { Env, readInt } from '@cleave/platform/config';
 
 export interface CacheSettings {
   /** How long a cached read lives; 0 turns read caches off. */

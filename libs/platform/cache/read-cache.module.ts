@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { BUS_OPTIONS, BusOptions } from '../bus/bus.options';
-import { RedisConnections } from '../bus/transports/redis/redis.connections';
+import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
+import { RedisConnections } from '@cleave/platform/redis';
 import { CacheMetrics } from './cache.metrics';
 import { readCacheSettings } from './cache.settings';
 import { MemoryReadCache } from './memory-read-cache';
@@ -14,9 +14,9 @@ export interface ReadCacheOptions {
 
 /**
  * A module's `ReadCache` (inject the abstract class): in memory when the topology is one
- * process; in Redis when split, under `<bus prefix>:cache:<module>:` and shared by every
- * instance of the module; none when CLEAVE_CACHE_TTL_MS is 0. Needs the bus
- * (BusModule.forRoot) for the topology and the Redis connection.
+ * process; in Redis when split, under `<prefix>:cache:<module>:` and shared by every
+ * instance of the module; none when CLEAVE_CACHE_TTL_MS is 0. Needs the process
+ * identity and, split, RedisModule.
  */
 @Module({})
 export class ReadCacheModule {
@@ -26,17 +26,17 @@ export class ReadCacheModule {
     const name = { provide: READ_CACHE_NAME, useValue: module };
     const provider = {
       provide: ReadCache,
-      inject: [READ_CACHE_NAME, BUS_OPTIONS, { token: RedisConnections, optional: true }],
-      useFactory: (cache: string, bus: BusOptions, redis?: RedisConnections): ReadCache => {
+      inject: [READ_CACHE_NAME, PROCESS_IDENTITY, { token: RedisConnections, optional: true }],
+      useFactory: (cache: string, bus: ProcessIdentity, redis?: RedisConnections): ReadCache => {
         const { ttlMs } = readCacheSettings(process.env);
         if (ttlMs === 0) return new NoReadCache();
         const limits = { ttlMs, invalidationHoldMs: INVALIDATION_HOLD_MS };
         const metrics = new CacheMetrics(cache);
         if (bus.topology.isSingleProcess) return new MemoryReadCache(limits, metrics, { maxEntries: options.maxEntries });
-        if (!redis) throw new Error(`A topology with several processes shares the ${cache} cache in Redis, but the bus has no Redis connection`);
+        if (!redis) throw new Error(`A topology with several processes shares the ${cache} cache in Redis, but this process has no Redis connection (RedisModule)`);
         return new RedisReadCache(
           redis.command,
-          { ...limits, keyPrefix: `${bus.redisPrefix}:cache:${cache}:`, readTimeoutMs: READ_TIMEOUT_MS, invalidateTimeoutMs: INVALIDATE_TIMEOUT_MS },
+          { ...limits, keyPrefix: redis.keys.cache(cache), readTimeoutMs: READ_TIMEOUT_MS, invalidateTimeoutMs: INVALIDATE_TIMEOUT_MS },
           metrics,
         );
       },

@@ -4,21 +4,17 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { WriteQueue } from './write-queue';
-import { ServiceBus } from '../bus/service-bus';
-import { Outbox } from '../outbox/outbox';
-import { OutboxRelay } from '../outbox/outbox.relay';
-import { OutboxMessage } from '../outbox/outbox-message.entity';
-import { OUTBOX_MIGRATIONS } from '../outbox/outbox.schema';
-import { QueryTracingSubscriber } from '../tracing/query-tracing.subscriber';
-import { PLATFORM_SETTINGS, PlatformSettings } from '../config/platform.settings';
+import { PLATFORM_SETTINGS, PlatformSettings } from '@cleave/platform/config';
+import { QueryTracingSubscriber } from '@cleave/platform/tracing';
 
 export interface ModuleDatabase {
   /** The owning module; also the DataSource name, used with `@InjectRepository(Entity, module)`. */
   module: string;
   entities: MixedList<Function>;
   migrations: MixedList<Function>;
-  /** Gives the module an outbox table, an `Outbox` to inject and its relay. */
-  outbox?: boolean;
+  /** More providers on this database (an outbox, say: see withOutbox), and which of them to export. */
+  providers?: Provider[];
+  exports?: Array<Provider | string | symbol | Function>;
 }
 
 /**
@@ -29,13 +25,6 @@ export interface ModuleDatabase {
 @Module({})
 export class DatabaseModule {
   static forModule(database: ModuleDatabase): DynamicModule {
-    if (database.outbox) {
-      database = {
-        ...database,
-        entities: [...(database.entities as Function[]), OutboxMessage],
-        migrations: [...(database.migrations as Function[]), ...OUTBOX_MIGRATIONS],
-      };
-    }
     const dataSourceToken = getDataSourceToken(database.module);
     const features = TypeOrmModule.forFeature(database.entities as Function[], database.module);
     const writeQueue = {
@@ -43,25 +32,6 @@ export class DatabaseModule {
       useFactory: (dataSource: DataSource) => new WriteQueue(dataSource),
       inject: [dataSourceToken],
     };
-    const outbox: Provider[] = database.outbox
-      ? [
-          {
-            provide: OutboxRelay,
-            useFactory: (dataSource: DataSource, writes: WriteQueue, bus: ServiceBus, settings: PlatformSettings) =>
-              new OutboxRelay(database.module, dataSource, writes, bus, {
-                ...settings.outbox,
-                maxDeliveries: settings.bus.eventMaxDeliveries,
-                parkAfterMs: settings.bus.eventMaxDeliveries * settings.bus.eventClaimIdleMs,
-              }),
-            inject: [dataSourceToken, WriteQueue, ServiceBus, PLATFORM_SETTINGS],
-          },
-          {
-            provide: Outbox,
-            useFactory: (dataSource: DataSource, writes: WriteQueue, relay: OutboxRelay) => new Outbox(dataSource, writes, relay),
-            inject: [dataSourceToken, WriteQueue, OutboxRelay],
-          },
-        ]
-      : [];
     return {
       module: DatabaseModule,
       imports: [
@@ -72,8 +42,8 @@ export class DatabaseModule {
         }),
         features,
       ],
-      providers: [writeQueue, ...outbox],
-      exports: [features, writeQueue, ...(database.outbox ? [Outbox] : [])],
+      providers: [writeQueue, ...(database.providers ?? [])],
+      exports: [features, writeQueue, ...(database.exports ?? [])],
     };
   }
 }

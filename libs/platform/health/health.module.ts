@@ -1,15 +1,14 @@
 import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ModuleRef } from '@nestjs/core';
-import { BUS_OPTIONS, BusOptions } from '../bus/bus.options';
-import { RedisConnections } from '../bus/transports/redis/redis.connections';
-import { PLATFORM_SETTINGS, PlatformSettings } from '../config/platform.settings';
-import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
-import { MetricsController } from '../metrics/metrics.controller';
-import { Heartbeat } from '../registry/heartbeat.service';
-import { InMemoryRegistry } from '../registry/in-memory.registry';
-import { RedisRegistry } from '../registry/redis.registry';
-import { ServiceRegistry } from '../registry/service-registry';
+import { PLATFORM_SETTINGS, PlatformSettings } from '@cleave/platform/config';
+import { HttpMetricsMiddleware, MetricsController } from '@cleave/platform/metrics';
+import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
+import { RedisConnections } from '@cleave/platform/redis';
+import { Heartbeat } from './registry/heartbeat.service';
+import { InMemoryRegistry } from './registry/in-memory.registry';
+import { RedisRegistry } from './registry/redis.registry';
+import { ServiceRegistry } from './registry/service-registry';
 import { HealthController } from './health.controller';
 import { Readiness } from './readiness.service';
 
@@ -29,11 +28,11 @@ const MISSED_BEATS = 3;
     Heartbeat,
     {
       provide: ServiceRegistry,
-      inject: [BUS_OPTIONS, PLATFORM_SETTINGS, ModuleRef],
-      useFactory: (bus: BusOptions, settings: PlatformSettings, refs: ModuleRef) =>
-        bus.topology.isSingleProcess
+      inject: [PROCESS_IDENTITY, PLATFORM_SETTINGS, ModuleRef],
+      useFactory: (identity: ProcessIdentity, settings: PlatformSettings, refs: ModuleRef) =>
+        identity.topology.isSingleProcess
           ? new InMemoryRegistry()
-          : new RedisRegistry(refs.get(RedisConnections, { strict: false }).command, bus.redisPrefix, settings.heartbeatMs * MISSED_BEATS),
+          : redisRegistry(refs.get(RedisConnections, { strict: false }), settings.heartbeatMs * MISSED_BEATS),
     },
   ],
   exports: [ServiceRegistry, Readiness, Heartbeat],
@@ -42,4 +41,8 @@ export class HealthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
   }
+}
+
+function redisRegistry(redis: RedisConnections, ttlMs: number): RedisRegistry {
+  return new RedisRegistry(redis.command, redis.keys, ttlMs);
 }

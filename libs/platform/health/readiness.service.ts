@@ -3,11 +3,11 @@ import { ModuleRef } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
-import { BUS_OPTIONS, BusOptions } from '../bus/bus.options';
-import { ServiceBus } from '../bus/service-bus';
-import { RedisConnections } from '../bus/transports/redis/redis.connections';
-import { ServiceRegistry } from '../registry/service-registry';
-import { TargetPolicies } from '../resilience/target-policies';
+import { ServiceBus } from '@cleave/platform/bus';
+import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
+import { RedisConnections } from '@cleave/platform/redis';
+import { TargetPolicies } from '@cleave/platform/resilience';
+import { ServiceRegistry } from './registry/service-registry';
 import { withTimeout } from './with-timeout';
 
 const PING_TIMEOUT_MS = 1000;
@@ -22,7 +22,7 @@ const PING_TIMEOUT_MS = 1000;
 @Injectable()
 export class Readiness {
   constructor(
-    @Inject(BUS_OPTIONS) private readonly options: BusOptions,
+    @Inject(PROCESS_IDENTITY) private readonly options: ProcessIdentity,
     private readonly moduleRef: ModuleRef,
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,

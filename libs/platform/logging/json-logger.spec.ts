@@ -1,10 +1,8 @@
 import { Writable } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { runInCall } from '../bus/call-context';
-import { SettingsError } from '../config/env';
-import { CallContextManager } from '../tracing/call-context-manager';
-import { MODULE_KEY } from '../tracing/trace-context';
+import { CallContextManager, MODULE_KEY, runInCall } from '@cleave/platform/context';
+import { SettingsError } from '@cleave/platform/config';
 import { JsonLogger, readLoggingSettings } from './json-logger';
 
 function capture(level: 'info' | 'debug' = 'info') {

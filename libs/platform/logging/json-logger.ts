@@ -1,9 +1,8 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { context, trace } from '@opentelemetry/api';
 import pino, { DestinationStream, Level, Logger as Pino } from 'pino';
-import { currentCall } from '../bus/call-context';
-import { Env, readOptional, SettingsError } from '../config/env';
-import { MODULE_KEY } from '../tracing/trace-context';
+import { currentCall, MODULE_KEY } from '@cleave/platform/context';
+import { Env, readOptional, SettingsError } from '@cleave/platform/config';
 
 /**
  * One logger for every process: JSON lines on stdout (pino), no colours, no pretty printing.

@@ -1,8 +1,7 @@
 import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { EventHandlersFailedError } from '../bus/event-handlers-failed.error';
-import { ServiceBus } from '../bus/service-bus';
-import { WriteQueue } from '../database/write-queue';
+import { EventHandlersFailedError, ServiceBus } from '@cleave/platform/bus';
+import { WriteQueue } from '@cleave/platform/database';
 import { OutboxMessage } from './outbox-message.entity';
 import { reportOutboxBacklog } from './outbox.metrics';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AnyContract, EventName, PayloadOf } from '@cleave/contracts/kernel/contract';
-import { activeTraceparent } from '../tracing/trace-context';
-import { WriteQueue } from '../database/write-queue';
+import { activeTraceparent } from '@cleave/platform/tracing';
+import { WriteQueue } from '@cleave/platform/database';
 import { OutboxMessage } from './outbox-message.entity';
 import { OutboxRelay } from './outbox.relay';
 

@@ -2,8 +2,9 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import { context, defaultTextMapGetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { logLevelEnabled } from '../logging/json-logger';
-import { cleaveTracer, formatTraceparent, MODULE_KEY } from './trace-context';
+import { logLevelEnabled } from '@cleave/platform/logging';
+import { MODULE_KEY } from '@cleave/platform/context';
+import { cleaveTracer, formatTraceparent } from './trace-context';
 
 /** Operational endpoints are polled all the time and are not worth a trace each. */
 const UNTRACED = /^\/(health|metrics|traces)(\/|\?|$)/;

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { RedisKeys } from '../bus/transports/redis/redis.keys';
+import { RedisKeys } from '@cleave/platform/redis';
 import { inStartOrder, SpanOrigin, SpanStore, SpanStoreLimits, StoredSpan, summarize, toStoredSpan, TraceSummary } from './span-store';
 
 /**

@@ -4,7 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, ReadableSpan, SamplingDecision, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import Redis from 'ioredis';
 import { ensureRedis } from '../../../test/support/redis';
-import { RedisKeys } from '../bus/transports/redis/redis.keys';
+import { RedisKeys } from '@cleave/platform/redis';
 import { MemorySpanStore, MemoryStoreSpanProcessor } from './memory-span-store';
 import { ParentOrRatioSampler } from './parent-or-ratio.sampler';
 import { RedisSpanStore } from './redis-span-store';

@@ -1,6 +1,6 @@
-import { context, Context, createContextKey, INVALID_SPANID, INVALID_TRACEID, isSpanContextValid, ROOT_CONTEXT, SpanContext, trace, Tracer, TraceFlags } from '@opentelemetry/api';
+import { context, Context, INVALID_SPANID, INVALID_TRACEID, isSpanContextValid, ROOT_CONTEXT, SpanContext, trace, Tracer, TraceFlags } from '@opentelemetry/api';
 
-import { currentCall } from '../bus/call-context';
+import { currentCall } from '@cleave/platform/context';
 
 /**
  * The W3C trace context helpers every instrumentation point shares (bus, HTTP, database,
@@ -60,6 +60,3 @@ export function activeTraceparent(): string | undefined {
   const span = trace.getSpan(context.active());
   return span ? formatTraceparent(span.spanContext()) : currentCall()?.traceparent;
 }
-
-/** The module that handles the current request or message, for logs (see JsonLogger). */
-export const MODULE_KEY = createContextKey('cleave.module');

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { BUS_OPTIONS, BusOptions } from '../bus/bus.options';
-import { RedisConnections } from '../bus/transports/redis/redis.connections';
+import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
+import { RedisConnections } from '@cleave/platform/redis';
 import { HttpTracingMiddleware } from './http-tracing.middleware';
 import { MemorySpanStore } from './memory-span-store';
 import { RedisSpanStore } from './redis-span-store';
@@ -12,7 +12,7 @@ import { readTracingSettings, TRACING_SETTINGS, TracingSettings } from './tracin
  * Tracing of one process: the SDK (TracingService), a span per HTTP request (middleware on
  * every route), and the span store `GET /traces` reads: in memory when the topology is one
  * process, in Redis (shared by every process) when it has several; none when spans are
- * exported over OTLP. Needs the bus (BusModule.forRoot) for the topology and Redis.
+ * exported over OTLP. Needs the process identity and, split, RedisModule.
  */
 @Global()
 @Module({})
@@ -20,12 +20,12 @@ export class TracingModule implements NestModule {
   static forRoot(settings: TracingSettings = readTracingSettings(process.env)): DynamicModule {
     const store = {
       provide: SPAN_STORE,
-      inject: [BUS_OPTIONS, { token: RedisConnections, optional: true }],
-      useFactory: (bus: BusOptions, redis?: RedisConnections): SpanStore | null => {
+      inject: [PROCESS_IDENTITY, { token: RedisConnections, optional: true }],
+      useFactory: (bus: ProcessIdentity, redis?: RedisConnections): SpanStore | null => {
         if (!settings.enabled || settings.otlpEndpoint) return null;
         const origin = { process: bus.processName, instance: bus.instanceId };
         if (bus.topology.isSingleProcess) return new MemorySpanStore(origin, settings.store);
-        if (!redis) throw new Error('A topology with several processes keeps its spans in Redis, but the bus has no Redis connection');
+        if (!redis) throw new Error('A topology with several processes keeps its spans in Redis, but this process has no Redis connection (RedisModule)');
         return new RedisSpanStore(redis.command, redis.keys, origin, settings.store);
       },
     };

@@ -4,8 +4,8 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { BUS_OPTIONS, BusOptions } from '../bus/bus.options';
-import { CallContextManager } from './call-context-manager';
+import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
+import { CallContextManager } from '@cleave/platform/context';
 import { MemorySpanStore, MemoryStoreSpanProcessor } from './memory-span-store';
 import { ParentOrRatioSampler } from './parent-or-ratio.sampler';
 import { RedisSpanExporter, RedisSpanStore } from './redis-span-store';
@@ -27,7 +27,7 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown, 
 
   constructor(
     @Inject(TRACING_SETTINGS) private readonly settings: TracingSettings,
-    @Inject(BUS_OPTIONS) private readonly bus: BusOptions,
+    @Inject(PROCESS_IDENTITY) private readonly bus: ProcessIdentity,
     @Optional() @Inject(SPAN_STORE) private readonly store: SpanStore | null,
   ) {}
 

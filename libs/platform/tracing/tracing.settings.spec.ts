@@ -1,4 +1,4 @@
-import { SettingsError } from '../config/env';
+import { SettingsError } from '@cleave/platform/config';
 import { readTracingSettings } from './tracing.settings';
 
 describe('readTracingSettings', () => {

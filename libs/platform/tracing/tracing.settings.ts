@@ -1,4 +1,4 @@
-import { Env, readInt, readOptional, SettingsError } from '../config/env';
+import { Env, readInt, readOptional, SettingsError } from '@cleave/platform/config';
 import { SpanStoreLimits } from './span-store';
 
 /** How this process traces, read once at start. */

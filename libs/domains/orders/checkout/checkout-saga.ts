@@ -3,8 +3,8 @@ import { CleaveError, ConflictError, InternalError, ServiceUnavailableError } fr
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
 import { PaymentsClient } from '@cleave/contracts/payments/payments.contract';
 import { OrderLine, ordersContract, OrderView } from '@cleave/contracts/orders/orders.contract';
-import { withoutDeadline } from '@cleave/platform/bus/call-context';
-import { BUS_OPTIONS, BusOptions } from '@cleave/platform/bus/bus.options';
+import { withoutDeadline } from '@cleave/platform/context';
+import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
 import { Order, SagaStep } from '../order.entity';
 import { OrderRepository } from '../order.repository';
 import { toOrderView } from '../order.view';
@@ -50,7 +50,7 @@ export class CheckoutSaga implements OnModuleDestroy {
     private readonly catalog: CatalogClient,
     private readonly payments: PaymentsClient,
     @Inject(ORDERS_SETTINGS) private readonly settings: OrdersSettings,
-    @Inject(BUS_OPTIONS) bus: BusOptions,
+    @Inject(PROCESS_IDENTITY) bus: ProcessIdentity,
   ) {
     this.owner = bus.instanceId;
   }

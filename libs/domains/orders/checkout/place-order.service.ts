@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, ValidationError } from '@cleave/contracts
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
 import { IDEMPOTENCY_KEY_FORMAT, OrderLine, OrderView, PlaceOrder } from '@cleave/contracts/orders/orders.contract';
 import { PAYMENT_METHOD_FORMAT } from '@cleave/contracts/payments/payments.contract';
-import { isUniqueViolation } from '@cleave/platform/database/unique-violation';
+import { isUniqueViolation } from '@cleave/platform/database';
 import { Order } from '../order.entity';
 import { OrderRepository } from '../order.repository';
 import { ORDERS_SETTINGS, OrdersSettings } from '../orders.settings';

@@ -5,7 +5,7 @@ import { BusOptions } from '../../bus.options';
 import { Envelope } from '../../envelope';
 import { BusServer } from '../../bus.server';
 import { ConsumerLag } from '../../bus.metrics';
-import { RedisConnections } from './redis.connections';
+import { RedisConnections } from '@cleave/platform/redis';
 
 type StreamEntry = [id: string, fields: string[]];
 

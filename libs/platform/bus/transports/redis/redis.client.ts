@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { CleaveError, InternalError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
-import { currentCall } from '../../call-context';
+import { currentCall } from '@cleave/platform/context';
 import { BusClientProxy } from '../../bus.client-proxy';
 import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
 import { decodeMessage, Reply } from '../../envelope';
 import type Redis from 'ioredis';
-import { RedisConnections } from './redis.connections';
+import { RedisConnections } from '@cleave/platform/redis';
 
 interface Pending {
   resolve(value: unknown): void;

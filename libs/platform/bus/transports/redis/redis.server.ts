@@ -6,7 +6,7 @@ import { BusMetrics } from '../../bus.metrics';
 import { InternalError } from '@cleave/contracts/kernel/errors';
 import { decodeMessage, Envelope, Reply } from '../../envelope';
 import { parseFaultDelays } from '../../faults';
-import { RedisConnections } from './redis.connections';
+import { RedisConnections } from '@cleave/platform/redis';
 import { RedisEventConsumer } from './redis-event.consumer';
 
 /**

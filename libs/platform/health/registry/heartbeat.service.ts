@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { BUS_OPTIONS, BusOptions } from '../bus/bus.options';
-import { PLATFORM_SETTINGS, PlatformSettings } from '../config/platform.settings';
-import { Readiness } from '../health/readiness.service';
-import { withTimeout } from '../health/with-timeout';
+import { PLATFORM_SETTINGS, PlatformSettings } from '@cleave/platform/config';
+import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
+import { Readiness } from '../readiness.service';
+import { withTimeout } from '../with-timeout';
 import { InstanceInfo } from './instance-info';
 import { ServiceRegistry } from './service-registry';
 
@@ -18,7 +18,7 @@ export class Heartbeat implements BeforeApplicationShutdown {
   private beating?: Promise<void>;
 
   constructor(
-    @Inject(BUS_OPTIONS) private readonly bus: BusOptions,
+    @Inject(PROCESS_IDENTITY) private readonly bus: ProcessIdentity,
     @Inject(PLATFORM_SETTINGS) private readonly settings: PlatformSettings,
     private readonly registry: ServiceRegistry,
     private readonly readiness: Readiness,

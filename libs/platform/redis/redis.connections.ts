@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
-import { BUS_OPTIONS, BusOptions } from '../../bus.options';
+import { REDIS_OPTIONS, RedisSettings } from './redis.options';
 import { RedisKeys } from './redis.keys';
 
 /**
@@ -16,8 +16,8 @@ export class RedisConnections implements OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
   private lastErrorLog = 0;
 
-  constructor(@Inject(BUS_OPTIONS) private readonly options: BusOptions) {
-    this.keys = new RedisKeys(options.redisPrefix);
+  constructor(@Inject(REDIS_OPTIONS) private readonly options: RedisSettings) {
+    this.keys = new RedisKeys(options.prefix);
     this.command = this.open('command', { enableAutoPipelining: true });
   }
 
@@ -28,8 +28,8 @@ export class RedisConnections implements OnApplicationShutdown {
   }
 
   private open(role: string, extra: RedisOptions): Redis {
-    const connection = new Redis(this.options.redisUrl, {
-      connectionName: `${this.options.instanceId}:${role}`,
+    const connection = new Redis(this.options.url, {
+      connectionName: `${this.options.clientName}:${role}`,
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
       ...extra,
     });
@@ -37,7 +37,7 @@ export class RedisConnections implements OnApplicationShutdown {
       // ioredis reports every failed reconnect; one line per few seconds is enough to act on.
       if (Date.now() - this.lastErrorLog < 5000) return;
       this.lastErrorLog = Date.now();
-      this.logger.error(`Redis at ${redactUrl(this.options.redisUrl)} unreachable (${role}): ${error.message}`);
+      this.logger.error(`Redis at ${redactUrl(this.options.url)} unreachable (${role}): ${error.message}`);
     });
     this.all.push(connection);
     return connection;

@@ -1,5 +1,5 @@
 import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
-import { currentCall, runInCall } from '../bus/call-context';
+import { currentCall, runInCall } from './call-context';
 import { CallContextManager } from './call-context-manager';
 
 const KEY = createContextKey('test');

@@ -1,16 +1,17 @@
 import Redis from 'ioredis';
+import { RedisKeys } from '@cleave/platform/redis';
 import { InstanceInfo } from './instance-info';
 import { ServiceRegistry } from './service-registry';
 
 /**
- * A key per instance, `<prefix>:registry:<instance>`, written with a TTL by every
+ * A key per instance (RedisKeys.instance), written with a TTL by every
  * heartbeat: an instance that stops heartbeating (crashed, frozen, cut off) disappears when
  * its key expires, with nobody to clean up after it.
  */
 export class RedisRegistry extends ServiceRegistry {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly keys: RedisKeys,
     private readonly ttlMs: number,
   ) {
     super();
@@ -28,7 +29,7 @@ export class RedisRegistry extends ServiceRegistry {
     const keys: string[] = [];
     let cursor = '0';
     do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}:registry:*`, 'COUNT', 200);
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', this.keys.instancePattern(), 'COUNT', 200);
       keys.push(...batch);
       cursor = next;
     } while (cursor !== '0');
@@ -38,6 +39,6 @@ export class RedisRegistry extends ServiceRegistry {
   }
 
   private key(instanceId: string): string {
-    return `${this.prefix}:registry:${instanceId}`;
+    return this.keys.instance(instanceId);
   }
 }

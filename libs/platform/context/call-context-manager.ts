@@ -1,8 +1,8 @@
 import { Context, ContextManager, ROOT_CONTEXT } from '@opentelemetry/api';
-import { activeOtelContext, runInOtelContext } from '../bus/call-context';
+import { activeOtelContext, runInOtelContext } from './call-context';
 
 /**
- * OpenTelemetry's context manager over the bus's own AsyncLocalStorage (call-context.ts)
+ * OpenTelemetry's context manager over the process's one AsyncLocalStorage (call-context.ts)
  * rather than a second one: a second storage would make every promise of every call carry
  * two stores, and every handler enter two scopes.
  */

@@ -4,17 +4,15 @@ import { context, trace } from '@opentelemetry/api';
 import request from 'supertest';
 import { clientFor, defineContract, event, request as busRequest } from '@cleave/contracts/kernel/contract';
 import { NotFoundError } from '@cleave/contracts/kernel/errors';
-import { Handles, OnEvent } from '../bus/bus.decorators';
-import { BusModule } from '../bus/bus.module';
-import { currentCall } from '../bus/call-context';
-import { ServiceBus } from '../bus/service-bus';
-import { Topology } from '../bus/topology';
-import { JsonLogger } from '../logging/json-logger';
+import { Handles, OnEvent } from './bus.decorators';
+import { BusModule } from './bus.module';
+import { currentCall } from '@cleave/platform/context';
+import { ServiceBus } from './service-bus';
+import { Topology } from '@cleave/platform/process';
+import { JsonLogger } from '@cleave/platform/logging';
 import { startBusApp, testBusOptions } from '../../../test/support/bus-app';
 import { eventually } from '../../../test/support/eventually';
-import { SPAN_STORE, SpanStore, StoredSpan } from './span-store';
-import { TracingModule } from './tracing.module';
-import { readTracingSettings } from './tracing.settings';
+import { readTracingSettings, SPAN_STORE, SpanStore, StoredSpan, TracingModule } from '@cleave/platform/tracing';
 
 const pingContract = defineContract('ping', {
   requests: { ping: busRequest<{ n: number }, { traceId?: string; module?: string }>(), missing: busRequest<object, never>() },

@@ -1,6 +1,6 @@
-/** Every Redis key the bus uses, under one prefix (so test runs and tenants stay apart). */
+/** Every Redis key Cleave uses, under one prefix (so test runs and tenants stay apart). */
 export class RedisKeys {
-  constructor(private readonly prefix: string) {}
+  constructor(readonly prefix: string) {}
 
   /** A list per module: requests waiting for any instance of it. */
   requests(module: string): string {
@@ -35,5 +35,20 @@ export class RedisKeys {
   /** Tracing: the recent trace ids, a sorted set scored by start time and capped. */
   traces(): string {
     return `${this.prefix}:traces`;
+  }
+
+  /** The registry: one key per live instance, expiring unless its heartbeat renews it. */
+  instance(instanceId: string): string {
+    return `${this.prefix}:registry:${instanceId}`;
+  }
+
+  /** SCAN pattern matching every instance key. */
+  instancePattern(): string {
+    return `${this.prefix}:registry:*`;
+  }
+
+  /** A module's shared read cache: the prefix of its entries. */
+  cache(module: string): string {
+    return `${this.prefix}:cache:${module}:`;
   }
 }

@@ -1,0 +1,13 @@
+// The ServiceBus: typed clients over the in-process and Redis transports, and their handlers.
+export { BusContext } from './bus.context';
+export { EventHandlerExtras, Handles, OnEvent } from './bus.decorators';
+export { BusExceptionFilter, toErrorData } from './bus-exception.filter';
+export { BusModule } from './bus.module';
+export { BUS_OPTIONS, BusOptions } from './bus.options';
+export { BusServer, Subscription } from './bus.server';
+export { EventHandlersFailedError } from './event-handlers-failed.error';
+export { RecordedEvent, ServiceBus } from './service-bus';
+export { InProcessClient } from './transports/in-process/in-process.client';
+export { InProcessServer } from './transports/in-process/in-process.server';
+export { RedisClient } from './transports/redis/redis.client';
+export { RedisServer } from './transports/redis/redis.server';

@@ -1,0 +1,4 @@
+// A module's own database (SQLite file or PostgreSQL), its migrations and write helpers.
+export { dataSourceOptions, DatabaseModule, ModuleDatabase } from './database.module';
+export { isUniqueViolation } from './unique-violation';
+export { WriteQueue } from './write-queue';

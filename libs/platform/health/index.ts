@@ -1,0 +1,6 @@
+// Liveness, readiness, metrics endpoints and the service registry of every process.
+export { HealthModule } from './health.module';
+export { Readiness } from './readiness.service';
+export { Heartbeat } from './registry/heartbeat.service';
+export { InstanceInfo } from './registry/instance-info';
+export { ServiceRegistry } from './registry/service-registry';

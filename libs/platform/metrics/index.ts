@@ -1,0 +1,4 @@
+// Prometheus metrics: the /metrics endpoint, HTTP metrics, and cheap hot-path counters.
+export { CounterChild, HistogramChild, HotPathCounter, HotPathHistogram, hotPathMetric } from './hot-path-metrics';
+export { HttpMetricsMiddleware } from './http-metrics.middleware';
+export { MetricsController } from './metrics.controller';

@@ -1,0 +1,4 @@
+// What a process is: its topology, its name in it and its instance id.
+export { ProcessSpec, Topology, TopologyError } from './topology';
+export { PROCESS_IDENTITY, ProcessIdentity } from './process-identity';
+export { ProcessIdentityModule } from './process-identity.module';
