@@ -9,7 +9,8 @@
  * line here.
  */
 const PLATFORM_LAYERS = [
-  ['config', 'context', 'process', 'metrics', 'resilience', 'redis'],
+  ['config'],
+  ['context', 'process', 'metrics', 'resilience', 'redis'],
   ['logging', 'cache'],
   ['tracing'],
   ['bus', 'database'],

@@ -14,8 +14,8 @@ import { Controller, Injectable, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BusModule, BusOptions, Handles, InProcessServer, OnEvent, RedisServer, ServiceBus } from '@cleave/platform/bus';
 import { ProcessIdentityModule, Topology } from '@cleave/platform/process';
-import { RedisModule } from '@cleave/platform/redis';
-import { readPlatformSettings } from '@cleave/platform/config';
+import { RedisModule, RedisSettings } from '@cleave/platform/redis';
+import { BusSettings } from '@cleave/platform/bus';
 import { DEFAULT_RESILIENCE, parseResilienceConfig, ResilienceConfig } from '@cleave/platform/resilience';
 import { env, fail, serve } from '../lib/child';
 import { callCommands, EmitPlan, EventSink, emitEvents } from '../lib/load';
@@ -76,16 +76,16 @@ async function main(): Promise<void> {
           BENCH_MODULES,
         );
   // The product's own defaults (CLEAVE_BUS_* variables still apply), as bootstrap.ts reads them.
-  const settings = readPlatformSettings(process.env, { topology: topology.name });
+  const bus = BusSettings.from(process.env);
   const options: BusOptions = {
     topology,
     processName: spec.process,
     instanceId: `bench-${spec.process}-${process.pid}-${randomBytes(3).toString('hex')}`,
     resilience: resilienceDefaults(),
-    ...settings.bus,
+    ...bus,
   };
 
-  const redis = { url: settings.redisUrl, prefix: env('CLEAVE_REDIS_PREFIX'), clientName: options.instanceId };
+  const redis = { url: RedisSettings.from(process.env).url, prefix: env('CLEAVE_REDIS_PREFIX'), clientName: options.instanceId };
 
   @Module({
     imports: [

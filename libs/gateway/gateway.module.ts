@@ -14,8 +14,6 @@ import { AuthService } from './auth/auth.service';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RolesGuard } from './auth/roles.guard';
 import { TokenService } from './auth/token.service';
-import { PLATFORM_SETTINGS, PlatformSettings } from '@cleave/platform/config';
-import { GATEWAY_SETTINGS, gatewaySettingsFromProcess } from './gateway.settings';
 import { SystemHealthController } from './health/system-health.controller';
 import { SystemHealthService } from './health/system-health.service';
 import { CleaveErrorFilter } from './http/cleave-error.filter';
@@ -32,17 +30,12 @@ import { TracesController } from './traces/traces.controller';
   imports: [
     BusModule.forClients(UsersClient, CatalogClient, OrdersClient, NotificationsClient),
     BusModule.forClients(CartClient, PaymentsClient),
-    // The secret and lifetime come from GATEWAY_SETTINGS on each sign/verify (see TokenService).
+    // The secret and lifetime come from GatewaySettings on each sign/verify (see TokenService).
     JwtModule.register({}),
   ],
   controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController, SystemHealthController, TracesController, CartController, PaymentsController],
   providers: [
     SystemHealthService,
-    {
-      provide: GATEWAY_SETTINGS,
-      useFactory: (platform: PlatformSettings) => gatewaySettingsFromProcess(platform.host),
-      inject: [PLATFORM_SETTINGS],
-    },
     TokenService,
     AuthService,
     JwtAuthGuard,

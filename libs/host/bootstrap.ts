@@ -1,16 +1,15 @@
-import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
-import { BusOptions, InProcessServer, RedisServer } from '@cleave/platform/bus';
+import { BusOptions, BusSettings, InProcessServer, RedisServer } from '@cleave/platform/bus';
+import { ConfigSchema, ConfigSettings, ConfigSources, SettingsError, SettingsModule } from '@cleave/platform/config';
 import { Heartbeat } from '@cleave/platform/health';
-import { TopologyError } from '@cleave/platform/process';
-import { readPlatformSettings, SettingsError } from '@cleave/platform/config';
-import { JsonLogger, readLoggingSettings } from '@cleave/platform/logging';
-import { ResilienceConfigError } from '@cleave/platform/resilience';
+import { JsonLogger, LoggingSettings } from '@cleave/platform/logging';
+import { ProcessSettings, TopologyError } from '@cleave/platform/process';
+import { ResilienceConfigError, ResilienceSettings } from '@cleave/platform/resilience';
 import { MODULE_NAMES } from './domain-modules';
 import { ProcessModule } from './process.module';
-import { loadResilience, loadTopology } from './config.loader';
+import { ALL_SETTINGS, PLATFORM_SETTINGS, processSchema } from './settings';
 
 export interface ProcessDefaults {
   /** Topology when CLEAVE_TOPOLOGY is unset. */
@@ -20,13 +19,12 @@ export interface ProcessDefaults {
 }
 
 /**
- * Starts one Cleave process: reads and checks the environment and the topology, builds the
- * modules this process hosts, connects the bus transports, serves HTTP. Every app's main.ts
- * is a call to this with its own defaults.
+ * Starts one Cleave process: reads and checks its configuration (every source, every
+ * setting of what it hosts), builds the modules this process hosts, connects the bus
+ * transports, serves HTTP. Every app's main.ts is a call to this with its own defaults.
  */
 export async function bootstrapProcess(defaults: ProcessDefaults): Promise<void> {
   try {
-    if (existsSync('.env')) process.loadEnvFile('.env');
     await start(defaults);
   } catch (error) {
     if (error instanceof TopologyError || error instanceof SettingsError || error instanceof ResilienceConfigError) {
@@ -39,33 +37,45 @@ export async function bootstrapProcess(defaults: ProcessDefaults): Promise<void>
   }
 }
 
-async function start(defaults: ProcessDefaults): Promise<void> {
-  const settings = readPlatformSettings(process.env, defaults);
-  const topology = loadTopology(settings.topologyName, MODULE_NAMES);
-  const processName = settings.processName ?? (topology.isSingleProcess ? topology.processNames[0] : undefined);
-  if (!processName) {
-    throw new TopologyError(`topology "${topology.name}" has several processes: set CLEAVE_PROCESS to one of ${topology.processNames.join(', ')}`);
+/** The process's topology and name; if they cannot be read, every problem of the platform's settings. */
+function whichProcess(sources: ConfigSources): ProcessSettings {
+  try {
+    return ConfigSchema.of([ConfigSettings, ProcessSettings], MODULE_NAMES).load(sources.read()).groups.get(ProcessSettings) as ProcessSettings;
+  } catch (error) {
+    ConfigSchema.of(PLATFORM_SETTINGS, MODULE_NAMES).load(sources.read());
+    throw error;
   }
+}
+
+async function start(defaults: ProcessDefaults): Promise<void> {
+  const sources = ConfigSources.fromProcess({ CLEAVE_TOPOLOGY: defaults.topology, CLEAVE_PROCESS: defaults.process });
+  // Which process this is decides which libs' settings apply: the platform's first (with
+  // every problem they have), then everything this process hosts.
+  const { topology, processName } = whichProcess(sources);
   const spec = topology.process(processName);
+  const config = await SettingsModule.load({ schema: processSchema(spec), sources, known: ALL_SETTINGS });
+  const { live } = config;
+  const listen = live.get(ProcessSettings);
+
   const bus: BusOptions = {
     topology,
     processName,
     instanceId: `${processName}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    resilience: loadResilience(MODULE_NAMES),
-    ...settings.bus,
+    resilience: live.get(ResilienceSettings).policies,
+    ...live.get(BusSettings),
   };
 
   // One JSON logger for the process, Nest's own lines included (trace ids: see JsonLogger).
-  const logger = JsonLogger.forProcess({ process: processName, instance: bus.instanceId }, readLoggingSettings(process.env));
-  const app = await NestFactory.create(ProcessModule.forProcess({ ...settings, processName }, bus), { logger });
+  const logger = JsonLogger.forProcess({ process: processName, instance: bus.instanceId }, live.get(LoggingSettings));
+  const app = await NestFactory.create(ProcessModule.forProcess({ live, module: config.module }, bus), { logger });
   app.enableShutdownHooks();
   app.connectMicroservice({ strategy: app.get(InProcessServer) });
   if (!topology.isSingleProcess) app.connectMicroservice({ strategy: app.get(RedisServer) });
   await app.startAllMicroservices();
-  await app.listen(settings.port, settings.host);
+  await app.listen(listen.port, listen.host);
 
   const address = app.getHttpServer().address() as { port: number };
-  await app.get(Heartbeat).start(`http://${settings.host === '0.0.0.0' ? hostname() : settings.host}:${address.port}`);
+  await app.get(Heartbeat).start(`http://${listen.host === '0.0.0.0' ? hostname() : listen.host}:${address.port}`);
   const hosted = [...(spec.gateway ? ['gateway'] : []), ...spec.modules].join(', ');
   logger.pino.info({ context: 'Cleave', url: `http://127.0.0.1:${address.port}`, topology: topology.name, hosts: hosted }, `${processName} ready`);
   // Also as plain text: scripts and the e2e harness wait for this exact line.

@@ -1,28 +1,29 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GatewayModule } from '@cleave/gateway/gateway.module';
 import { BusModule, BusOptions } from '@cleave/platform/bus';
-import { PlatformSettings, SettingsModule } from '@cleave/platform/config';
 import { HealthModule } from '@cleave/platform/health';
 import { ProcessIdentityModule } from '@cleave/platform/process';
-import { RedisModule } from '@cleave/platform/redis';
+import { RedisModule, RedisSettings } from '@cleave/platform/redis';
+import { LiveConfig } from '@cleave/platform/config';
 import { TracingModule } from '@cleave/platform/tracing';
 import { DOMAIN_MODULES } from './domain-modules';
 
-/** The root module of one process: the platform, the modules the topology assigns it, maybe the gateway. */
+/** The root module of one process: its configuration, the platform, the modules the topology assigns it, maybe the gateway. */
 @Module({})
 export class ProcessModule {
-  static forProcess(settings: PlatformSettings, bus: BusOptions): DynamicModule {
+  static forProcess(config: { live: LiveConfig; module: DynamicModule }, bus: BusOptions): DynamicModule {
     const spec = bus.topology.process(bus.processName);
+    const redis = config.live.get(RedisSettings);
     return {
       module: ProcessModule,
       imports: [
-        SettingsModule.forRoot(settings),
+        config.module,
         ProcessIdentityModule.forRoot({ topology: bus.topology, processName: bus.processName, instanceId: bus.instanceId }),
-        ...(bus.topology.isSingleProcess ? [] : [RedisModule.forRoot({ url: settings.redisUrl, prefix: settings.redisPrefix, clientName: bus.instanceId })]),
+        ...(bus.topology.isSingleProcess ? [] : [RedisModule.forRoot({ url: redis.url, prefix: redis.prefix, clientName: bus.instanceId })]),
         BusModule.forRoot(bus),
         TracingModule.forRoot(),
         HealthModule,
-        ...spec.modules.map((name) => DOMAIN_MODULES[name]),
+        ...spec.modules.map((name) => DOMAIN_MODULES[name].module),
         ...(spec.gateway ? [GatewayModule] : []),
       ],
     };

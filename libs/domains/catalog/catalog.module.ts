@@ -10,7 +10,7 @@ import { ProductsService } from './products.service';
 import { StockService } from './stock.service';
 import { ProductCache } from './product.cache';
 import { ReservationExpirySweeper } from './reservation-expiry.sweeper';
-import { CATALOG_CLOCK, CATALOG_SETTINGS, readCatalogSettings } from './catalog.settings';
+import { CATALOG_CLOCK } from './catalog.settings';
 
 export const CATALOG_MIGRATIONS = [CreateCatalog1767000000002, CatalogCategoriesReservations1767000000202];
 
@@ -21,7 +21,6 @@ export const CATALOG_MIGRATIONS = [CreateCatalog1767000000002, CatalogCategories
   ],
   controllers: [CatalogHandlers],
   providers: [
-    { provide: CATALOG_SETTINGS, useFactory: () => readCatalogSettings(process.env) },
     { provide: CATALOG_CLOCK, useValue: () => new Date() },
     ProductCache,
     ProductsService,

@@ -1,21 +1,11 @@
-import { Env, readInt } from '@cleave/platform/config';
+import { defineSettings, setting } from '@cleave/platform/config';
 
-export interface CatalogSettings {
-  /** How long a RESERVED reservation holds stock before the sweep releases it. */
-  reservationTtlMs: number;
-  /** How often the sweep looks for expired reservations. */
-  reservationSweepMs: number;
-}
-
-export const CATALOG_SETTINGS = Symbol('CATALOG_SETTINGS');
+/** How long unconfirmed stock reservations hold stock. */
+export class CatalogSettings extends defineSettings('catalog', 'Catalog', {
+  reservationTtlMs: setting.int('CLEAVE_RESERVATION_TTL_MS', { default: 900_000, min: 1, doc: 'a stock reservation never committed is released after this' }),
+  reservationSweepMs: setting.int('CLEAVE_RESERVATION_SWEEP_MS', { default: 30_000, min: 10, doc: 'how often catalog releases expired reservations' }),
+}) {}
 
 /** The time as the catalog sees it; a test passes its own. */
 export type Clock = () => Date;
 export const CATALOG_CLOCK = Symbol('CATALOG_CLOCK');
-
-export function readCatalogSettings(env: Env): CatalogSettings {
-  return {
-    reservationTtlMs: readInt(env, 'CLEAVE_RESERVATION_TTL_MS', 900_000, 1),
-    reservationSweepMs: readInt(env, 'CLEAVE_RESERVATION_SWEEP_MS', 30_000, 10),
-  };
-}

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { StockService } from './stock.service';
-import { CATALOG_SETTINGS, CatalogSettings } from './catalog.settings';
+import { CatalogSettings } from './catalog.settings';
 
 /**
  * Releases reservations no saga committed or released in time (a crashed or stuck order),
@@ -15,7 +15,7 @@ export class ReservationExpirySweeper implements OnApplicationBootstrap, OnModul
 
   constructor(
     private readonly stock: StockService,
-    @Inject(CATALOG_SETTINGS) private readonly settings: CatalogSettings,
+    private readonly settings: CatalogSettings,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -7,7 +7,7 @@ import { isUniqueViolation, WriteQueue } from '@cleave/platform/database';
 import { Product } from './product.entity';
 import { StockReservation } from './stock-reservation.entity';
 import { ProductCache } from './product.cache';
-import { CATALOG_CLOCK, CATALOG_SETTINGS, CatalogSettings, Clock } from './catalog.settings';
+import { CATALOG_CLOCK, CatalogSettings, Clock } from './catalog.settings';
 
 const SWEEP_BATCH = 100;
 
@@ -22,7 +22,7 @@ export class StockService {
     @InjectDataSource('catalog') private readonly dataSource: DataSource,
     private readonly writes: WriteQueue,
     private readonly cache: ProductCache,
-    @Inject(CATALOG_SETTINGS) private readonly settings: CatalogSettings,
+    private readonly settings: CatalogSettings,
     @Inject(CATALOG_CLOCK) private readonly clock: Clock,
   ) {}
 

@@ -8,7 +8,6 @@ import { Order } from './order.entity';
 import { CreateOrders1767000000003 } from './migrations/1767000000003-create-orders';
 import { CheckoutSaga1767000001003 } from './migrations/1767000001003-checkout-saga';
 import { OrderRepository } from './order.repository';
-import { ORDERS_SETTINGS, readOrdersSettings } from './orders.settings';
 import { CheckoutSaga } from './checkout/checkout-saga';
 import { PlaceOrderService } from './checkout/place-order.service';
 import { SagaRecovery } from './checkout/saga-recovery';
@@ -22,7 +21,6 @@ import { OrdersHandlers } from './orders.handlers';
   ],
   controllers: [OrdersHandlers],
   providers: [
-    { provide: ORDERS_SETTINGS, useFactory: () => readOrdersSettings(process.env) },
     OrderRepository,
     CheckoutSaga,
     PlaceOrderService,

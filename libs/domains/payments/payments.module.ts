@@ -6,15 +6,15 @@ import { CreatePayments1767000000005 } from './migrations/1767000000005-create-p
 import { PaymentProvider } from './payment-provider';
 import { PaymentsHandlers } from './payments.handlers';
 import { PaymentsService } from './payments.service';
-import { PAYMENTS_SETTINGS, PaymentsSettings, readPaymentsSettings } from './payments.settings';
+import { PaymentsSettings } from './payments.settings';
 import { SimulatedPaymentProvider } from './simulated-payment.provider';
 
 @Module({
   imports: [DatabaseModule.forModule(withOutbox({ module: 'payments', entities: [Payment], migrations: [CreatePayments1767000000005] }))],
   controllers: [PaymentsHandlers],
   providers: [
-    { provide: PAYMENTS_SETTINGS, useFactory: () => readPaymentsSettings(process.env) },
-    { provide: PaymentProvider, useFactory: (settings: PaymentsSettings) => new SimulatedPaymentProvider(settings), inject: [PAYMENTS_SETTINGS] },
+    // The simulator reads its settings on every charge: CLEAVE_PAYMENTS_* apply live.
+    { provide: PaymentProvider, useFactory: (settings: PaymentsSettings) => new SimulatedPaymentProvider(settings), inject: [PaymentsSettings] },
     PaymentsService,
   ],
 })

@@ -7,7 +7,9 @@ import { Payment } from './payment.entity';
 import { CreatePayments1767000000005 } from './migrations/1767000000005-create-payments';
 import { PaymentProvider, ProviderCharge, ProviderOutcome } from './payment-provider';
 import { PaymentsService } from './payments.service';
-import { readPaymentsSettings } from './payments.settings';
+import { PaymentsSettings } from './payments.settings';
+
+const readPaymentsSettings = (env: Record<string, string>) => ({ ...PaymentsSettings.from(env) });
 import { SimulatedPaymentProvider } from './simulated-payment.provider';
 
 const ADA = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
@@ -197,10 +199,10 @@ describe('payments settings and the simulated provider', () => {
   it('declines at the failure rate, and pm_card_declined always', async () => {
     const charge = { orderId: ORDER, amountCents: 100, currency: 'USD', paymentMethod: 'pm_card_ok' };
     const draws = [0.1, 0.9];
-    const provider = new SimulatedPaymentProvider({ latencyMs: 0, failureRate: 0.5 }, () => draws.shift()!);
+    const provider = new SimulatedPaymentProvider(PaymentsSettings.from({ CLEAVE_PAYMENTS_LATENCY_MS: '0', CLEAVE_PAYMENTS_FAILURE_RATE: '0.5' }), () => draws.shift()!);
     await expect(provider.charge(charge)).resolves.toEqual({ outcome: 'declined', reason: 'simulated decline' });
     await expect(provider.charge(charge)).resolves.toEqual({ outcome: 'approved' });
-    const never = new SimulatedPaymentProvider({ latencyMs: 0, failureRate: 0 });
+    const never = new SimulatedPaymentProvider(PaymentsSettings.from({ CLEAVE_PAYMENTS_LATENCY_MS: '0' }));
     await expect(never.charge({ ...charge, paymentMethod: 'pm_card_declined' })).resolves.toEqual({ outcome: 'declined', reason: 'card declined' });
   });
 

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { USERS_SETTINGS, UsersSettings } from './users.settings';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { UsersSettings } from './users.settings';
 import { UsersService } from './users.service';
 
 /** Without a seeded administrator nobody could ever create a product. */
@@ -8,7 +8,7 @@ export class AdminSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger('Users');
 
   constructor(
-    @Inject(USERS_SETTINGS) private readonly settings: UsersSettings,
+    private readonly settings: UsersSettings,
     private readonly users: UsersService,
   ) {}
 

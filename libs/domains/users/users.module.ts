@@ -7,13 +7,12 @@ import { AddUserProfile1767000000011 } from './migrations/1767000000011-add-user
 import { UsersService } from './users.service';
 import { UsersHandlers } from './users.handlers';
 import { AdminSeeder } from './admin-seeder';
-import { USERS_SETTINGS, readUsersSettings } from './users.settings';
 
 @Module({
   imports: [
     DatabaseModule.forModule(withOutbox({ module: 'users', entities: [User], migrations: [CreateUsers1767000000001, AddUserProfile1767000000011] })),
   ],
   controllers: [UsersHandlers],
-  providers: [{ provide: USERS_SETTINGS, useFactory: () => readUsersSettings(process.env) }, UsersService, AdminSeeder],
+  providers: [UsersService, AdminSeeder],
 })
 export class UsersModule {}

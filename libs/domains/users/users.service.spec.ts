@@ -8,7 +8,7 @@ import { CreateUsers1767000000001 } from './migrations/1767000000001-create-user
 import { AddUserProfile1767000000011 } from './migrations/1767000000011-add-user-profile';
 import { UsersService } from './users.service';
 import { AdminSeeder } from './admin-seeder';
-import { readUsersSettings } from './users.settings';
+import { UsersSettings } from './users.settings';
 
 describe('UsersService', () => {
   let dataSource: DataSource;
@@ -194,7 +194,7 @@ describe('UsersService', () => {
   });
 
   describe('administrator seeding', () => {
-    const seed = (env: Record<string, string>) => new AdminSeeder(readUsersSettings(env), service).onApplicationBootstrap();
+    const seed = (env: Record<string, string>) => new AdminSeeder(UsersSettings.from(env), service).onApplicationBootstrap();
 
     it('creates the administrator once', async () => {
       await seed({ ADMIN_EMAIL: 'Root@Example.com', ADMIN_PASSWORD: 'admin-password' });
@@ -213,9 +213,9 @@ describe('UsersService', () => {
     it('does nothing without settings and refuses half of them', async () => {
       await seed({});
       expect(await dataSource.getRepository(User).count()).toBe(0);
-      expect(() => readUsersSettings({ ADMIN_EMAIL: 'root@example.com' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD must be set together/);
-      expect(() => readUsersSettings({ ADMIN_PASSWORD: 'admin-password' })).toThrow(/only ADMIN_PASSWORD is set/);
-      expect(() => readUsersSettings({ ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'short' })).toThrow(/at least 8 characters/);
+      expect(() => UsersSettings.from({ ADMIN_EMAIL: 'root@example.com' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD must be set together/);
+      expect(() => UsersSettings.from({ ADMIN_PASSWORD: 'admin-password' })).toThrow(/only ADMIN_PASSWORD is set/);
+      expect(() => UsersSettings.from({ ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'short' })).toThrow(/at least 8 characters/);
     });
 
     it('says whether it created, found or refused the administrator', async () => {

@@ -1,13 +1,14 @@
 import { JwtService } from '@nestjs/jwt';
 import { UnauthorizedError } from '@cleave/contracts/kernel/errors';
 import { UserView } from '@cleave/contracts/users/users.contract';
+import { GatewaySettings } from '../gateway.settings';
 import { TokenService } from './token.service';
 
 const ADA: UserView = { id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', email: 'ada@example.com', name: 'Ada', role: 'admin', createdAt: new Date(0).toISOString(), updatedAt: new Date(0).toISOString() };
 
 describe('TokenService', () => {
   const jwt = new JwtService({});
-  const tokens = new TokenService(jwt, { jwtSecret: 'test-secret', jwtExpiresInSeconds: 60 });
+  const tokens = new TokenService(jwt, GatewaySettings.from({ JWT_SECRET: 'test-secret', JWT_EXPIRES_IN: '60' }));
 
   it('issues a token that verifies back to the user and role', async () => {
     const { accessToken, expiresIn } = await tokens.issue(ADA);

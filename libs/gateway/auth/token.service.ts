@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { UnauthorizedError } from '@cleave/contracts/kernel/errors';
 import { Role, UserView } from '@cleave/contracts/users/users.contract';
-import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.settings';
+import { GatewaySettings } from '../gateway.settings';
 import { AuthUser } from './auth-user';
 
 interface TokenClaims {
@@ -13,12 +13,19 @@ interface TokenClaims {
 const ALGORITHM = 'HS256';
 const ROLES: readonly Role[] = ['customer', 'admin'];
 
+let warned = false;
+
 @Injectable()
 export class TokenService {
   constructor(
     private readonly jwt: JwtService,
-    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
-  ) {}
+    private readonly settings: GatewaySettings,
+  ) {
+    if (settings.usesDevelopmentSecret && !warned) {
+      warned = true;
+      new Logger('Gateway').warn('JWT_SECRET is not set: signing tokens with the public development secret (loopback only)');
+    }
+  }
 
   async issue(user: UserView): Promise<{ accessToken: string; expiresIn: number }> {
     const claims: TokenClaims = { sub: user.id, role: user.role };

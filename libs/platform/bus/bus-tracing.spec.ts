@@ -12,7 +12,7 @@ import { Topology } from '@cleave/platform/process';
 import { JsonLogger } from '@cleave/platform/logging';
 import { startBusApp, testBusOptions } from '../../../test/support/bus-app';
 import { eventually } from '../../../test/support/eventually';
-import { readTracingSettings, SPAN_STORE, SpanStore, StoredSpan, TracingModule } from '@cleave/platform/tracing';
+import { SPAN_STORE, TracingSettings, SpanStore, StoredSpan, TracingModule } from '@cleave/platform/tracing';
 
 const pingContract = defineContract('ping', {
   requests: { ping: busRequest<{ n: number }, { traceId?: string; module?: string }>(), missing: busRequest<object, never>() },
@@ -90,7 +90,7 @@ describe('tracing in one process (no Redis)', () => {
   beforeAll(async () => {
     const topology = Topology.parse('one', { processes: { all: { gateway: true, modules } } }, modules);
     const bus = testBusOptions(topology, 'all', 'redis://127.0.0.1:1', 'unused', { instanceId: 'all-1' });
-    app = await startBusApp(bus, [TracingModule.forRoot(readTracingSettings({})), PingModule], logger);
+    app = await startBusApp(bus, [TracingModule.forRoot(TracingSettings.from()), PingModule], logger);
     store = app.get(SPAN_STORE);
   });
 

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { AnyContract } from '@cleave/contracts/kernel/contract';
-import { TargetPolicies } from '@cleave/platform/resilience';
+import { onSettingsChange } from '@cleave/platform/config';
+import { ResilienceSettings, TargetPolicies } from '@cleave/platform/resilience';
 import { BUS_OPTIONS, BusOptions } from './bus.options';
 import { BusMetrics } from './bus.metrics';
 import { ServiceBus } from './service-bus';
@@ -23,7 +24,16 @@ export class BusModule {
     const redis: Provider[] = options.topology.isSingleProcess ? [] : [RedisServer, RedisClient];
     const providers: Provider[] = [
       { provide: BUS_OPTIONS, useValue: options },
-      { provide: TargetPolicies, useValue: new TargetPolicies(options.resilience) },
+      {
+        provide: TargetPolicies,
+        inject: [{ token: ResilienceSettings, optional: true }],
+        // The policies follow config/resilience.json while the process runs, when it has a configuration.
+        useFactory: (settings?: ResilienceSettings) => {
+          const policies = new TargetPolicies(options.resilience);
+          if (settings) onSettingsChange(settings, (current) => policies.reconfigure(current.policies));
+          return policies;
+        },
+      },
       BusMetrics,
       InProcessServer,
       InProcessClient,

@@ -11,3 +11,4 @@ export { InProcessClient } from './transports/in-process/in-process.client';
 export { InProcessServer } from './transports/in-process/in-process.server';
 export { RedisClient } from './transports/redis/redis.client';
 export { RedisServer } from './transports/redis/redis.server';
+export { BusSettings } from './bus.settings';

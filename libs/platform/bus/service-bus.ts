@@ -43,11 +43,10 @@ export class ServiceBus {
     for (const [name, spec] of Object.entries(contract.requests)) {
       const pattern = requestPattern(contract, name);
       const policy = this.policies.forCall(module, name, spec.idempotent, transport === this.local);
-      const defaultTimeout = policy.timeoutMs ?? this.options.requestTimeoutMs;
       const attributes = busSpanAttributes(pattern, module, transportName);
       client[name] = (request: unknown, options?: CallOptions) => {
         // One budget for the whole call, retries included, never beyond the caller's own deadline.
-        let budget = options?.timeoutMs ?? defaultTimeout;
+        let budget = options?.timeoutMs ?? policy.timeoutMs ?? this.options.requestTimeoutMs;
         const inherited = currentCall()?.deadline;
         if (inherited !== undefined) budget = Math.min(budget, inherited - Date.now());
         // One span for the whole call, retries included; the handler's span is its child.

@@ -1,10 +1,11 @@
-import { Env, readInt } from '@cleave/platform/config';
+import { defineSettings, setting } from '@cleave/platform/config';
 
-export interface CacheSettings {
-  /** How long a cached read lives; 0 turns read caches off. */
-  ttlMs: number;
-}
-
-export function readCacheSettings(env: Env): CacheSettings {
-  return { ttlMs: readInt(env, 'CLEAVE_CACHE_TTL_MS', 30_000, 0, 24 * 3600 * 1000) };
-}
+/** How long read caches keep a value. */
+export class CacheSettings extends defineSettings('cache', 'Read cache', {
+  ttlMs: setting.int('CLEAVE_CACHE_TTL_MS', {
+    default: 30_000,
+    max: 24 * 3600 * 1000,
+    live: true,
+    doc: 'product read cache lifetime (memory in one process, Redis when split); `0` turns it off',
+  }),
+}) {}

@@ -2,10 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
 import { RedisConnections } from '@cleave/platform/redis';
 import { CacheMetrics } from './cache.metrics';
-import { readCacheSettings } from './cache.settings';
+import { onSettingsChange } from '@cleave/platform/config';
+import { CacheSettings } from './cache.settings';
 import { MemoryReadCache } from './memory-read-cache';
 import { NoReadCache, ReadCache } from './read-cache';
 import { RedisReadCache } from './redis-read-cache';
+import { SwitchingReadCache } from './switching-read-cache';
 
 export interface ReadCacheOptions {
   /** Most entries of the in-memory cache. */
@@ -15,8 +17,8 @@ export interface ReadCacheOptions {
 /**
  * A module's `ReadCache` (inject the abstract class): in memory when the topology is one
  * process; in Redis when split, under `<prefix>:cache:<module>:` and shared by every
- * instance of the module; none when CLEAVE_CACHE_TTL_MS is 0. Needs the process
- * identity and, split, RedisModule.
+ * instance of the module; none when CLEAVE_CACHE_TTL_MS is 0. The TTL may change while
+ * running. Needs the process identity, CacheSettings and, split, RedisModule.
  */
 @Module({})
 export class ReadCacheModule {
@@ -26,19 +28,28 @@ export class ReadCacheModule {
     const name = { provide: READ_CACHE_NAME, useValue: module };
     const provider = {
       provide: ReadCache,
-      inject: [READ_CACHE_NAME, PROCESS_IDENTITY, { token: RedisConnections, optional: true }],
-      useFactory: (cache: string, bus: ProcessIdentity, redis?: RedisConnections): ReadCache => {
-        const { ttlMs } = readCacheSettings(process.env);
-        if (ttlMs === 0) return new NoReadCache();
-        const limits = { ttlMs, invalidationHoldMs: INVALIDATION_HOLD_MS };
+      inject: [READ_CACHE_NAME, PROCESS_IDENTITY, CacheSettings, { token: RedisConnections, optional: true }],
+      useFactory: (cache: string, bus: ProcessIdentity, settings: CacheSettings, redis?: RedisConnections): ReadCache => {
+        if (!bus.topology.isSingleProcess && !redis) {
+          throw new Error(`A topology with several processes shares the ${cache} cache in Redis, but this process has no Redis connection (RedisModule)`);
+        }
         const metrics = new CacheMetrics(cache);
-        if (bus.topology.isSingleProcess) return new MemoryReadCache(limits, metrics, { maxEntries: options.maxEntries });
-        if (!redis) throw new Error(`A topology with several processes shares the ${cache} cache in Redis, but this process has no Redis connection (RedisModule)`);
-        return new RedisReadCache(
-          redis.command,
-          { ...limits, keyPrefix: redis.keys.cache(cache), readTimeoutMs: READ_TIMEOUT_MS, invalidateTimeoutMs: INVALIDATE_TIMEOUT_MS },
-          metrics,
-        );
+        const build = (ttlMs: number): ReadCache => {
+          if (ttlMs === 0) return new NoReadCache();
+          const limits = { ttlMs, invalidationHoldMs: INVALIDATION_HOLD_MS };
+          if (bus.topology.isSingleProcess) return new MemoryReadCache(limits, metrics, { maxEntries: options.maxEntries });
+          return new RedisReadCache(
+            redis!.command,
+            { ...limits, keyPrefix: redis!.keys.cache(cache), readTimeoutMs: READ_TIMEOUT_MS, invalidateTimeoutMs: INVALIDATE_TIMEOUT_MS },
+            metrics,
+          );
+        };
+        // CLEAVE_CACHE_TTL_MS is live: a new TTL starts a new cache (in memory, an empty one).
+        const switching = new SwitchingReadCache(build(settings.ttlMs));
+        onSettingsChange(settings, (current, previous) => {
+          if (current.ttlMs !== previous.ttlMs) switching.use(build(current.ttlMs), previous.ttlMs);
+        });
+        return switching;
       },
     };
     return { module: ReadCacheModule, providers: [name, provider], exports: [ReadCache] };

@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { register } from 'prom-client';
 import { ensureRedis } from '../../../test/support/redis';
 import { CacheMetrics } from './cache.metrics';
-import { readCacheSettings } from './cache.settings';
+import { CacheSettings } from './cache.settings';
 import { MemoryReadCache } from './memory-read-cache';
 import { ReadCache } from './read-cache';
 import { RedisReadCache } from './redis-read-cache';
@@ -135,8 +135,8 @@ describe('RedisReadCache', () => {
 
 describe('cache settings', () => {
   it('reads CLEAVE_CACHE_TTL_MS once, 0 turning caching off, refusing nonsense', () => {
-    expect(readCacheSettings({})).toEqual({ ttlMs: 30_000 });
-    expect(readCacheSettings({ CLEAVE_CACHE_TTL_MS: '0' })).toEqual({ ttlMs: 0 });
-    expect(() => readCacheSettings({ CLEAVE_CACHE_TTL_MS: '-1' })).toThrow(/CLEAVE_CACHE_TTL_MS/);
+    expect(CacheSettings.from({}).ttlMs).toBe(30_000);
+    expect(CacheSettings.from({ CLEAVE_CACHE_TTL_MS: '0' }).ttlMs).toBe(0);
+    expect(() => CacheSettings.from({ CLEAVE_CACHE_TTL_MS: '-1' })).toThrow(/CLEAVE_CACHE_TTL_MS must be an integer between 0 and 86400000, got "-1"/);
   });
 });

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
+import { DatabaseSettings } from './database.settings';
 import { WriteQueue } from './write-queue';
-import { PLATFORM_SETTINGS, PlatformSettings } from '@cleave/platform/config';
 import { QueryTracingSubscriber } from '@cleave/platform/tracing';
 
 export interface ModuleDatabase {
@@ -37,8 +37,8 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           name: database.module,
-          inject: [PLATFORM_SETTINGS],
-          useFactory: (settings: PlatformSettings) => dataSourceOptions(database, settings),
+          inject: [DatabaseSettings],
+          useFactory: (settings: DatabaseSettings) => dataSourceOptions(database, settings),
         }),
         features,
       ],
@@ -48,7 +48,7 @@ export class DatabaseModule {
   }
 }
 
-export function dataSourceOptions(database: ModuleDatabase, settings: PlatformSettings): DataSourceOptions {
+export function dataSourceOptions(database: ModuleDatabase, settings: Pick<DatabaseSettings, 'urls' | 'dataDir'>): DataSourceOptions {
   const common = {
     name: database.module,
     entities: database.entities,
@@ -59,7 +59,7 @@ export function dataSourceOptions(database: ModuleDatabase, settings: PlatformSe
     // A span per query, under the handler's span (no span for queries outside a trace).
     subscribers: [QueryTracingSubscriber],
   };
-  const url = settings.databaseUrls[database.module];
+  const url = settings.urls[database.module];
   if (url) return { ...common, type: 'postgres', url };
   mkdirSync(settings.dataDir, { recursive: true });
   return {

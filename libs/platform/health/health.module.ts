@@ -1,10 +1,10 @@
 import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ModuleRef } from '@nestjs/core';
-import { PLATFORM_SETTINGS, PlatformSettings } from '@cleave/platform/config';
 import { HttpMetricsMiddleware, MetricsController } from '@cleave/platform/metrics';
 import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
 import { RedisConnections } from '@cleave/platform/redis';
+import { HealthSettings } from './health.settings';
 import { Heartbeat } from './registry/heartbeat.service';
 import { InMemoryRegistry } from './registry/in-memory.registry';
 import { RedisRegistry } from './registry/redis.registry';
@@ -28,8 +28,8 @@ const MISSED_BEATS = 3;
     Heartbeat,
     {
       provide: ServiceRegistry,
-      inject: [PROCESS_IDENTITY, PLATFORM_SETTINGS, ModuleRef],
-      useFactory: (identity: ProcessIdentity, settings: PlatformSettings, refs: ModuleRef) =>
+      inject: [PROCESS_IDENTITY, HealthSettings, ModuleRef],
+      useFactory: (identity: ProcessIdentity, settings: HealthSettings, refs: ModuleRef) =>
         identity.topology.isSingleProcess
           ? new InMemoryRegistry()
           : redisRegistry(refs.get(RedisConnections, { strict: false }), settings.heartbeatMs * MISSED_BEATS),

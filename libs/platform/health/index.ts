@@ -4,3 +4,4 @@ export { Readiness } from './readiness.service';
 export { Heartbeat } from './registry/heartbeat.service';
 export { InstanceInfo } from './registry/instance-info';
 export { ServiceRegistry } from './registry/service-registry';
+export { HealthSettings } from './health.settings';

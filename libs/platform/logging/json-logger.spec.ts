@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { CallContextManager, MODULE_KEY, runInCall } from '@cleave/platform/context';
 import { SettingsError } from '@cleave/platform/config';
-import { JsonLogger, readLoggingSettings } from './json-logger';
+import { JsonLogger } from './json-logger';
+import { LoggingSettings } from './logging.settings';
 
 function capture(level: 'info' | 'debug' = 'info') {
   const lines: Record<string, unknown>[] = [];
@@ -72,8 +73,9 @@ describe('JsonLogger', () => {
   });
 
   it('reads LOG_LEVEL', () => {
-    expect(readLoggingSettings({})).toEqual({ level: 'info' });
-    expect(readLoggingSettings({ LOG_LEVEL: 'DEBUG' })).toEqual({ level: 'debug' });
-    expect(() => readLoggingSettings({ LOG_LEVEL: 'loud' })).toThrow(SettingsError);
+    expect(LoggingSettings.from({}).level).toBe('info');
+    expect(LoggingSettings.from({ LOG_LEVEL: 'DEBUG' }).level).toBe('debug');
+    expect(() => LoggingSettings.from({ LOG_LEVEL: 'loud' })).toThrow(SettingsError);
+    expect(() => LoggingSettings.from({ LOG_LEVEL: 'loud' })).toThrow('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, got "loud"');
   });
 });

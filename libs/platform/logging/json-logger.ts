@@ -2,7 +2,8 @@ import { LoggerService, LogLevel } from '@nestjs/common';
 import { context, trace } from '@opentelemetry/api';
 import pino, { DestinationStream, Level, Logger as Pino } from 'pino';
 import { currentCall, MODULE_KEY } from '@cleave/platform/context';
-import { Env, readOptional, SettingsError } from '@cleave/platform/config';
+import { onSettingsChange } from '@cleave/platform/config';
+import { LEVELS, LoggingSettings } from './logging.settings';
 
 /**
  * One logger for every process: JSON lines on stdout (pino), no colours, no pretty printing.
@@ -12,19 +13,6 @@ import { Env, readOptional, SettingsError } from '@cleave/platform/config';
  *   {"level":"info","time":"…","process":"orders","instance":"orders-…","trace_id":"…",
  *    "span_id":"…","module":"orders","context":"Orders","msg":"…"}
  */
-
-export interface LoggingSettings {
-  level: Level;
-}
-
-const LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
-
-/** `LOG_LEVEL`: fatal, error, warn, info (default), debug or trace. */
-export function readLoggingSettings(env: Env): LoggingSettings {
-  const level = (readOptional(env, 'LOG_LEVEL') ?? 'info').toLowerCase() as Level;
-  if (!LEVELS.includes(level)) throw new SettingsError(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, got "${level}"`);
-  return { level };
-}
 
 export interface LogOrigin {
   process: string;
@@ -46,7 +34,7 @@ function traceFields(): Record<string, string> {
   return fields;
 }
 
-export function createPino(origin: LogOrigin, settings: LoggingSettings, destination: DestinationStream = pino.destination({ dest: 1, sync: true })): Pino {
+export function createPino(origin: LogOrigin, settings: Pick<LoggingSettings, 'level'>, destination: DestinationStream = pino.destination({ dest: 1, sync: true })): Pino {
   return pino(
     {
       level: settings.level,
@@ -75,13 +63,18 @@ export function logLevelEnabled(level: Level): boolean {
 export class JsonLogger implements LoggerService {
   constructor(readonly pino: Pino) {}
 
-  static create(origin: LogOrigin, settings: LoggingSettings, destination?: DestinationStream): JsonLogger {
+  static create(origin: LogOrigin, settings: Pick<LoggingSettings, 'level'>, destination?: DestinationStream): JsonLogger {
     return new JsonLogger(createPino(origin, settings, destination));
   }
 
-  /** The logger of this process (the one `logLevelEnabled` asks), to hand to NestFactory. */
+  /**
+   * The logger of this process (the one `logLevelEnabled` asks), to hand to NestFactory.
+   * LOG_LEVEL is live: the logger follows a reload.
+   */
   static forProcess(origin: LogOrigin, settings: LoggingSettings): JsonLogger {
-    return (processLogger = JsonLogger.create(origin, settings));
+    const logger = (processLogger = JsonLogger.create(origin, settings));
+    onSettingsChange(settings, (current) => (logger.pino.level = current.level));
+    return logger;
   }
 
   log(message: unknown, ...params: unknown[]): void {

@@ -4,3 +4,4 @@ export { OutboxMessage } from './outbox-message.entity';
 export { OutboxRelay, OutboxRelaySettings } from './outbox.relay';
 export { OUTBOX_MIGRATIONS } from './outbox.schema';
 export { withOutbox } from './with-outbox';
+export { OutboxSettings } from './outbox.settings';

@@ -1,12 +1,12 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ServiceBus } from '@cleave/platform/bus';
-import { PLATFORM_SETTINGS, PlatformSettings } from '@cleave/platform/config';
+import { BusSettings, ServiceBus } from '@cleave/platform/bus';
 import { ModuleDatabase, WriteQueue } from '@cleave/platform/database';
 import { Outbox } from './outbox';
 import { OutboxMessage } from './outbox-message.entity';
 import { OutboxRelay } from './outbox.relay';
 import { OUTBOX_MIGRATIONS } from './outbox.schema';
+import { OutboxSettings } from './outbox.settings';
 
 /**
  * A module's database with an outbox: its table and migrations, an `Outbox` to inject and
@@ -22,13 +22,15 @@ export function withOutbox(database: ModuleDatabase): ModuleDatabase {
       ...(database.providers ?? []),
       {
         provide: OutboxRelay,
-        useFactory: (dataSource: DataSource, writes: WriteQueue, bus: ServiceBus, settings: PlatformSettings) =>
+        useFactory: (dataSource: DataSource, writes: WriteQueue, bus: ServiceBus, outbox: OutboxSettings, busSettings: BusSettings) =>
           new OutboxRelay(database.module, dataSource, writes, bus, {
-            ...settings.outbox,
-            maxDeliveries: settings.bus.eventMaxDeliveries,
-            parkAfterMs: settings.bus.eventMaxDeliveries * settings.bus.eventClaimIdleMs,
+            pollMs: outbox.pollMs,
+            batchSize: outbox.batchSize,
+            maxBackoffMs: outbox.maxBackoffMs,
+            maxDeliveries: busSettings.eventMaxDeliveries,
+            parkAfterMs: busSettings.eventMaxDeliveries * busSettings.eventClaimIdleMs,
           }),
-        inject: [dataSourceToken, WriteQueue, ServiceBus, PLATFORM_SETTINGS],
+        inject: [dataSourceToken, WriteQueue, ServiceBus, OutboxSettings, BusSettings],
       },
       {
         provide: Outbox,

@@ -2,3 +2,4 @@
 export { ProcessSpec, Topology, TopologyError } from './topology';
 export { PROCESS_IDENTITY, ProcessIdentity } from './process-identity';
 export { ProcessIdentityModule } from './process-identity.module';
+export { listenHost, ProcessSettings } from './process.settings';

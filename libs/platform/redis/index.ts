@@ -2,4 +2,5 @@
 export { RedisConnections } from './redis.connections';
 export { RedisKeys } from './redis.keys';
 export { RedisModule } from './redis.module';
-export { REDIS_OPTIONS, RedisSettings } from './redis.options';
+export { REDIS_OPTIONS, RedisConnectionOptions } from './redis.options';
+export { RedisSettings } from './redis.settings';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
-import { REDIS_OPTIONS, RedisSettings } from './redis.options';
+import { REDIS_OPTIONS, RedisConnectionOptions } from './redis.options';
 import { RedisKeys } from './redis.keys';
 
 /**
@@ -16,7 +16,7 @@ export class RedisConnections implements OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
   private lastErrorLog = 0;
 
-  constructor(@Inject(REDIS_OPTIONS) private readonly options: RedisSettings) {
+  constructor(@Inject(REDIS_OPTIONS) private readonly options: RedisConnectionOptions) {
     this.keys = new RedisKeys(options.prefix);
     this.command = this.open('command', { enableAutoPipelining: true });
   }

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { RedisConnections } from './redis.connections';
-import { REDIS_OPTIONS, RedisSettings } from './redis.options';
+import { REDIS_OPTIONS, RedisConnectionOptions } from './redis.options';
 
 /**
  * The process's Redis connections, for every lib that keeps something in Redis (bus, span
@@ -10,7 +10,7 @@ import { REDIS_OPTIONS, RedisSettings } from './redis.options';
 @Global()
 @Module({})
 export class RedisModule {
-  static forRoot(settings: RedisSettings): DynamicModule {
+  static forRoot(settings: RedisConnectionOptions): DynamicModule {
     const providers = [{ provide: REDIS_OPTIONS, useValue: settings }, RedisConnections];
     return { module: RedisModule, providers, exports: providers };
   }

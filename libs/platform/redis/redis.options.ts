@@ -1,5 +1,5 @@
 /** Where this process's Redis is and how its keys and connections are named. */
-export interface RedisSettings {
+export interface RedisConnectionOptions {
   url: string;
   /** Prefix of every Redis key and channel (so test runs and tenants stay apart). */
   prefix: string;

@@ -12,3 +12,4 @@ export {
   RetrySpec,
 } from './resilience.config';
 export { Attempt, BreakerStateName, CallPolicy, TargetPolicies } from './target-policies';
+export { resilienceFrom, ResilienceSettings } from './resilience.settings';

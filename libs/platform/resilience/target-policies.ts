@@ -71,14 +71,46 @@ export class TargetPolicies {
   private readonly targets = new Map<string, TargetGuards>();
   private readonly metrics = new ResilienceMetrics();
 
-  constructor(private readonly config: ResilienceConfig) {}
+  private generation = 0;
+
+  constructor(private config: ResilienceConfig) {}
 
   /**
    * The policy of one request; `idempotent` comes from the contract and gates retries. A
    * `local` target (hosted by this process) gets its timeout and bulkhead only: there is no
-   * network to retry across and no remote failure for a breaker to isolate.
+   * network to retry across and no remote failure for a breaker to isolate. It follows the
+   * configuration: after `reconfigure` the next call runs under the new policy.
    */
   forCall(target: string, name: string, idempotent: boolean, local = false): CallPolicy {
+    let built: { generation: number; policy: CallPolicy } | undefined;
+    const current = () => {
+      if (built?.generation !== this.generation) built = { generation: this.generation, policy: this.build(target, name, idempotent, local) };
+      return built.policy;
+    };
+    return {
+      get timeoutMs() {
+        return current().timeoutMs;
+      },
+      execute: (attempt, deadlineMs) => current().execute(attempt, deadlineMs),
+    };
+  }
+
+  /**
+   * New policies for the calls that follow. A target whose breaker or bulkhead settings
+   * changed gets fresh ones (calls in flight finish under the old); the others keep theirs,
+   * state included.
+   */
+  reconfigure(config: ResilienceConfig): void {
+    for (const target of [...this.targets.keys()]) {
+      const before = resolvePolicy(this.config, target, '');
+      const after = resolvePolicy(config, target, '');
+      if (JSON.stringify([before.breaker, before.bulkhead]) !== JSON.stringify([after.breaker, after.bulkhead])) this.targets.delete(target);
+    }
+    this.config = config;
+    this.generation++;
+  }
+
+  private build(target: string, name: string, idempotent: boolean, local: boolean): CallPolicy {
     const pattern = `${target}.${name}`;
     const resolved = resolvePolicy(this.config, target, name);
     const guards = this.guards(target);

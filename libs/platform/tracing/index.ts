@@ -4,4 +4,4 @@ export { QueryTracingSubscriber } from './query-tracing.subscriber';
 export { SPAN_STORE, SpanOrigin, SpanStore, SpanStoreLimits, StoredSpan, TraceSummary } from './span-store';
 export { activeTraceparent, cleaveTracer, contextFromTraceparent, formatTraceparent, parseTraceparent, TRACER_NAME } from './trace-context';
 export { TracingModule } from './tracing.module';
-export { readTracingSettings, TRACING_SETTINGS, TracingSettings } from './tracing.settings';
+export { TracingSettings } from './tracing.settings';

@@ -6,7 +6,7 @@ import { MemorySpanStore } from './memory-span-store';
 import { RedisSpanStore } from './redis-span-store';
 import { SPAN_STORE, SpanStore } from './span-store';
 import { TracingService } from './tracing.service';
-import { readTracingSettings, TRACING_SETTINGS, TracingSettings } from './tracing.settings';
+import { TracingSettings } from './tracing.settings';
 
 /**
  * Tracing of one process: the SDK (TracingService), a span per HTTP request (middleware on
@@ -17,11 +17,12 @@ import { readTracingSettings, TRACING_SETTINGS, TracingSettings } from './tracin
 @Global()
 @Module({})
 export class TracingModule implements NestModule {
-  static forRoot(settings: TracingSettings = readTracingSettings(process.env)): DynamicModule {
+  /** `settings`: given by a test; a process's come from its configuration (SettingsModule). */
+  static forRoot(settings?: TracingSettings): DynamicModule {
     const store = {
       provide: SPAN_STORE,
-      inject: [PROCESS_IDENTITY, { token: RedisConnections, optional: true }],
-      useFactory: (bus: ProcessIdentity, redis?: RedisConnections): SpanStore | null => {
+      inject: [TracingSettings, PROCESS_IDENTITY, { token: RedisConnections, optional: true }],
+      useFactory: (settings: TracingSettings, bus: ProcessIdentity, redis?: RedisConnections): SpanStore | null => {
         if (!settings.enabled || settings.otlpEndpoint) return null;
         const origin = { process: bus.processName, instance: bus.instanceId };
         if (bus.topology.isSingleProcess) return new MemorySpanStore(origin, settings.store);
@@ -29,8 +30,8 @@ export class TracingModule implements NestModule {
         return new RedisSpanStore(redis.command, redis.keys, origin, settings.store);
       },
     };
-    const providers = [{ provide: TRACING_SETTINGS, useValue: settings }, store, TracingService];
-    return { module: TracingModule, providers, exports: [SPAN_STORE, TRACING_SETTINGS] };
+    const own = settings ? [{ provide: TracingSettings, useValue: settings }] : [];
+    return { module: TracingModule, providers: [...own, store, TracingService], exports: [SPAN_STORE] };
   }
 
   configure(consumer: MiddlewareConsumer): void {

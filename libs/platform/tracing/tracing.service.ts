@@ -11,7 +11,7 @@ import { ParentOrRatioSampler } from './parent-or-ratio.sampler';
 import { RedisSpanExporter, RedisSpanStore } from './redis-span-store';
 import { SPAN_STORE, SpanStore } from './span-store';
 import { resetCleaveTracer, TRACER_NAME } from './trace-context';
-import { TRACING_SETTINGS, TracingSettings } from './tracing.settings';
+import { TracingSettings } from './tracing.settings';
 
 /**
  * Installs the OpenTelemetry SDK for this process: the context manager (over the bus's call context), the
@@ -26,7 +26,7 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown, 
   private installed = { context: false, propagation: false, provider: false };
 
   constructor(
-    @Inject(TRACING_SETTINGS) private readonly settings: TracingSettings,
+    private readonly settings: TracingSettings,
     @Inject(PROCESS_IDENTITY) private readonly bus: ProcessIdentity,
     @Optional() @Inject(SPAN_STORE) private readonly store: SpanStore | null,
   ) {}

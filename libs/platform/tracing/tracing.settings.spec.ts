@@ -1,9 +1,12 @@
 import { SettingsError } from '@cleave/platform/config';
-import { readTracingSettings } from './tracing.settings';
+import { TracingSettings } from './tracing.settings';
+
+const readTracingSettings = (env: Record<string, string | undefined>) => TracingSettings.from(env);
 
 describe('readTracingSettings', () => {
   it('traces everything into a bounded store by default', () => {
-    expect(readTracingSettings({})).toEqual({
+    const settings = readTracingSettings({});
+    expect({ enabled: settings.enabled, otlpEndpoint: settings.otlpEndpoint, sampleRatio: settings.sampleRatio, store: settings.store, flushDelayMs: settings.flushDelayMs }).toEqual({
       enabled: true,
       otlpEndpoint: undefined,
       sampleRatio: 1,

@@ -1,46 +1,48 @@
-import { Env, readInt, readOptional, SettingsError } from '@cleave/platform/config';
+import { defineSettings, setting } from '@cleave/platform/config';
 import { SpanStoreLimits } from './span-store';
 
-/** How this process traces, read once at start. */
-export interface TracingSettings {
+const SAMPLERS = ['parentbased_always_on', 'parentbased_traceidratio'] as const;
+
+/** How this process traces, read once at start (OpenTelemetry's own variables where there is one). */
+export class TracingSettings extends defineSettings(
+  'tracing',
+  'Tracing',
+  {
+    disabled: setting.boolean('OTEL_SDK_DISABLED', { default: false, doc: '`true` records no spans; trace ids still propagate' }),
+    sampler: setting.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, {
+      default: 'parentbased_always_on',
+      doc: '`parentbased_traceidratio` records the share `OTEL_TRACES_SAMPLER_ARG` of the traces started here (a continued trace follows its caller)',
+    }),
+    samplerArg: setting.number('OTEL_TRACES_SAMPLER_ARG', { default: 1, min: 0, max: 1, doc: 'the ratio for `parentbased_traceidratio`' }),
+    otlpBaseEndpoint: setting.optional('OTEL_EXPORTER_OTLP_ENDPOINT', {
+      defaultDoc: 'unset: spans go to the built-in store',
+      doc: 'an OTLP/HTTP collector (e.g. `http://collector:4318`): spans go there and nothing is kept',
+    }),
+    otlpTracesEndpoint: setting.optional('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', { defaultDoc: 'unset', doc: 'the collector\'s traces URL, over `OTEL_EXPORTER_OTLP_ENDPOINT`' }),
+    maxTraces: setting.int('CLEAVE_TRACES_MAX', { default: 1000, min: 1, max: 1_000_000, doc: 'newest traces the built-in store keeps' }),
+    maxSpansPerTrace: setting.int('CLEAVE_TRACE_MAX_SPANS', { default: 200, min: 1, max: 100_000, doc: 'spans kept per trace' }),
+    maxSpans: setting.int('CLEAVE_TRACES_MAX_SPANS', { default: 20_000, min: 1, max: 10_000_000, doc: 'spans the in-memory store keeps in all' }),
+    ttlSeconds: setting.int('CLEAVE_TRACES_TTL_SECONDS', { default: 3600, min: 1, doc: 'how long Redis keeps a trace after its last span (split)' }),
+    flushDelayMs: setting.int('CLEAVE_TRACES_FLUSH_MS', { default: 200, min: 1, max: 60_000, doc: 'longest wait of finished spans before they are written to Redis' }),
+  },
+  (values) => (values.maxSpans < values.maxSpansPerTrace ? ['CLEAVE_TRACES_MAX_SPANS must be at least CLEAVE_TRACE_MAX_SPANS'] : []),
+) {
   /** False with `OTEL_SDK_DISABLED=true`: spans are no-ops, trace context still propagates. */
-  enabled: boolean;
+  get enabled(): boolean {
+    return !this.disabled;
+  }
+
   /** Set: spans go to this OTLP/HTTP collector, and no store is kept. */
-  otlpEndpoint?: string;
+  get otlpEndpoint(): string | undefined {
+    return this.otlpTracesEndpoint ?? this.otlpBaseEndpoint;
+  }
+
   /** Share of traces started here that are recorded (a continued trace follows its parent). */
-  sampleRatio: number;
-  store: SpanStoreLimits;
-  /** Redis store: how long a batch of finished spans may wait before it is written. */
-  flushDelayMs: number;
-}
-
-export const TRACING_SETTINGS = Symbol('TRACING_SETTINGS');
-
-export function readTracingSettings(env: Env): TracingSettings {
-  const disabled = readOptional(env, 'OTEL_SDK_DISABLED')?.toLowerCase();
-  if (disabled !== undefined && disabled !== 'true' && disabled !== 'false') throw new SettingsError(`OTEL_SDK_DISABLED must be true or false, got "${disabled}"`);
-  const store: SpanStoreLimits = {
-    maxTraces: readInt(env, 'CLEAVE_TRACES_MAX', 1000, 1, 1_000_000),
-    maxSpansPerTrace: readInt(env, 'CLEAVE_TRACE_MAX_SPANS', 200, 1, 100_000),
-    maxSpans: readInt(env, 'CLEAVE_TRACES_MAX_SPANS', 20_000, 1, 10_000_000),
-    ttlSeconds: readInt(env, 'CLEAVE_TRACES_TTL_SECONDS', 3600, 1),
-  };
-  if (store.maxSpans < store.maxSpansPerTrace) throw new SettingsError('CLEAVE_TRACES_MAX_SPANS must be at least CLEAVE_TRACE_MAX_SPANS');
-  const sampler = readOptional(env, 'OTEL_TRACES_SAMPLER') ?? 'parentbased_always_on';
-  if (!['parentbased_always_on', 'parentbased_traceidratio'].includes(sampler)) {
-    throw new SettingsError(`OTEL_TRACES_SAMPLER must be parentbased_always_on or parentbased_traceidratio, got "${sampler}"`);
+  get sampleRatio(): number {
+    return this.sampler === 'parentbased_traceidratio' ? this.samplerArg : 1;
   }
-  let sampleRatio = 1;
-  if (sampler === 'parentbased_traceidratio') {
-    const raw = readOptional(env, 'OTEL_TRACES_SAMPLER_ARG') ?? '1';
-    sampleRatio = Number(raw);
-    if (!(sampleRatio >= 0 && sampleRatio <= 1)) throw new SettingsError(`OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1, got "${raw}"`);
+
+  get store(): SpanStoreLimits {
+    return { maxTraces: this.maxTraces, maxSpansPerTrace: this.maxSpansPerTrace, maxSpans: this.maxSpans, ttlSeconds: this.ttlSeconds };
   }
-  return {
-    enabled: disabled !== 'true',
-    sampleRatio,
-    otlpEndpoint: readOptional(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? readOptional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
-    store,
-    flushDelayMs: readInt(env, 'CLEAVE_TRACES_FLUSH_MS', 200, 1, 60_000),
-  };
 }

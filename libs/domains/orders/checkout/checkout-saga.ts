@@ -8,7 +8,7 @@ import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
 import { Order, SagaStep } from '../order.entity';
 import { OrderRepository } from '../order.repository';
 import { toOrderView } from '../order.view';
-import { ORDERS_SETTINGS, OrdersSettings, SagaPausePoint } from '../orders.settings';
+import { OrdersSettings, SagaPausePoint } from '../orders.settings';
 
 /** Another driver moved the order first (see OrderRepository.transition). */
 class Superseded extends Error {}
@@ -49,7 +49,7 @@ export class CheckoutSaga implements OnModuleDestroy {
     private readonly orders: OrderRepository,
     private readonly catalog: CatalogClient,
     private readonly payments: PaymentsClient,
-    @Inject(ORDERS_SETTINGS) private readonly settings: OrdersSettings,
+    private readonly settings: OrdersSettings,
     @Inject(PROCESS_IDENTITY) bus: ProcessIdentity,
   ) {
     this.owner = bus.instanceId;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, ValidationError } from '@cleave/contracts/kernel/errors';
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
 import { IDEMPOTENCY_KEY_FORMAT, OrderLine, OrderView, PlaceOrder } from '@cleave/contracts/orders/orders.contract';
@@ -7,7 +7,7 @@ import { PAYMENT_METHOD_FORMAT } from '@cleave/contracts/payments/payments.contr
 import { isUniqueViolation } from '@cleave/platform/database';
 import { Order } from '../order.entity';
 import { OrderRepository } from '../order.repository';
-import { ORDERS_SETTINGS, OrdersSettings } from '../orders.settings';
+import { OrdersSettings } from '../orders.settings';
 import { CheckoutSaga } from './checkout-saga';
 import { checkoutDigest, mergeLines } from './order-lines';
 
@@ -22,7 +22,7 @@ export class PlaceOrderService {
     private readonly orders: OrderRepository,
     private readonly catalog: CatalogClient,
     private readonly saga: CheckoutSaga,
-    @Inject(ORDERS_SETTINGS) private readonly settings: OrdersSettings,
+    private readonly settings: OrdersSettings,
   ) {}
 
   async placeOrder(request: PlaceOrder): Promise<OrderView> {

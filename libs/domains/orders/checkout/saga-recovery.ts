@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { OrderRepository } from '../order.repository';
-import { ORDERS_SETTINGS, OrdersSettings } from '../orders.settings';
+import { OrdersSettings } from '../orders.settings';
 import { CheckoutSaga } from './checkout-saga';
 
 const BATCH = 50;
@@ -22,7 +22,7 @@ export class SagaRecovery implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly orders: OrderRepository,
     private readonly saga: CheckoutSaga,
-    @Inject(ORDERS_SETTINGS) private readonly settings: OrdersSettings,
+    private readonly settings: OrdersSettings,
   ) {}
 
   onApplicationBootstrap(): void {

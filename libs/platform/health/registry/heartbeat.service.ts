@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { PLATFORM_SETTINGS, PlatformSettings } from '@cleave/platform/config';
 import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
+import { HealthSettings } from '../health.settings';
 import { Readiness } from '../readiness.service';
 import { withTimeout } from '../with-timeout';
 import { InstanceInfo } from './instance-info';
@@ -19,7 +19,7 @@ export class Heartbeat implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(PROCESS_IDENTITY) private readonly bus: ProcessIdentity,
-    @Inject(PLATFORM_SETTINGS) private readonly settings: PlatformSettings,
+    private readonly settings: HealthSettings,
     private readonly registry: ServiceRegistry,
     private readonly readiness: Readiness,
   ) {}
