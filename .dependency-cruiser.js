@@ -15,6 +15,7 @@ const PLATFORM_LAYERS = [
   ['tracing'],
   ['bus', 'database'],
   ['outbox', 'health'],
+  ['config-sync'],
 ];
 
 const layerRules = PLATFORM_LAYERS.flatMap((libs, layer) =>

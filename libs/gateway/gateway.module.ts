@@ -10,6 +10,7 @@ import { UsersClient } from '@cleave/contracts/users/users.contract';
 import { BusModule } from '@cleave/platform/bus';
 import { AuthController } from './auth/auth.controller';
 import { CartController } from './cart/cart.controller';
+import { ConfigController } from './config/config.controller';
 import { AuthService } from './auth/auth.service';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RolesGuard } from './auth/roles.guard';
@@ -33,7 +34,7 @@ import { TracesController } from './traces/traces.controller';
     // The secret and lifetime come from GatewaySettings on each sign/verify (see TokenService).
     JwtModule.register({}),
   ],
-  controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController, SystemHealthController, TracesController, CartController, PaymentsController],
+  controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController, SystemHealthController, TracesController, CartController, PaymentsController, ConfigController],
   providers: [
     SystemHealthService,
     TokenService,

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GatewayModule } from '@cleave/gateway/gateway.module';
 import { BusModule, BusOptions } from '@cleave/platform/bus';
+import { ConfigSyncModule } from '@cleave/platform/config-sync';
 import { HealthModule } from '@cleave/platform/health';
 import { ProcessIdentityModule } from '@cleave/platform/process';
 import { RedisModule, RedisSettings } from '@cleave/platform/redis';
@@ -23,6 +24,7 @@ export class ProcessModule {
         BusModule.forRoot(bus),
         TracingModule.forRoot(),
         HealthModule,
+        ConfigSyncModule,
         ...spec.modules.map((name) => DOMAIN_MODULES[name].module),
         ...(spec.gateway ? [GatewayModule] : []),
       ],

@@ -70,6 +70,11 @@ export class CleaveSystem {
     return system;
   }
 
+  /** The environment every process of this system shares (CLEAVE_PROCESS aside). */
+  get environment(): Readonly<Record<string, string>> {
+    return this.env;
+  }
+
   get gatewayUrl(): string {
     const gateway = this.instances.find((i) => topologyFile(this.topology).processes[i.process]?.gateway);
     if (!gateway) throw new Error('no gateway instance is running');

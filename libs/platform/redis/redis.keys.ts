@@ -47,6 +47,26 @@ export class RedisKeys {
     return `${this.prefix}:registry:*`;
   }
 
+  /** Configuration: what one instance runs with (masked), a key with a TTL its process renews. */
+  configView(instanceId: string): string {
+    return `${this.prefix}:config:view:${instanceId}`;
+  }
+
+  /** SCAN pattern matching every instance's configuration view. */
+  configViewPattern(): string {
+    return `${this.prefix}:config:view:*`;
+  }
+
+  /** Configuration: the pub/sub channel `npm run config:reload` asks every process on. */
+  configReload(): string {
+    return `${this.prefix}:config:reload`;
+  }
+
+  /** Configuration: the pub/sub channel each process answers a reload on. */
+  configReloaded(): string {
+    return `${this.prefix}:config:reloaded`;
+  }
+
   /** A module's shared read cache: the prefix of its entries. */
   cache(module: string): string {
     return `${this.prefix}:cache:${module}:`;
