@@ -5,7 +5,8 @@ import Redis from 'ioredis';
 import { prepareSystemEnv, ROOT, SystemEnv, topologyFile } from './system-env';
 
 const READY = /(\S+) ready: (http:\/\/127\.0\.0\.1:\d+) .*instance (\S+)\)/;
-const START_TIMEOUT_MS = 30_000;
+// Generous: on a loaded machine (others run their suites too) a process can take a while.
+const START_TIMEOUT_MS = 60_000;
 
 export const ADMIN = { email: 'admin@cleave.test', password: 'admin-password-1' };
 
