@@ -102,7 +102,11 @@ export class CleaveSystem {
     const output: string[] = [];
     const exited = new Promise<void>((done) => child.once('exit', () => (running.delete(child), done())));
     const ready = new Promise<{ url: string; instanceId: string }>((resolveReady, rejectReady) => {
-      const timer = setTimeout(() => rejectReady(new Error(`${process} not ready within ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`)), START_TIMEOUT_MS);
+      const timer = setTimeout(() => {
+        // Not left running: nothing else would stop it, and it would keep Jest from exiting.
+        child.kill('SIGKILL');
+        rejectReady(new Error(`${process} not ready within ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`));
+      }, START_TIMEOUT_MS);
       const onData = (chunk: Buffer) => {
         for (const line of chunk.toString().split('\n').filter(Boolean)) {
           output.push(line);

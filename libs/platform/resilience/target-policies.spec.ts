@@ -158,3 +158,24 @@ describe('TargetPolicies and spent budgets', () => {
     expect(Date.now() - started).toBeLessThan(100 + 60);
   });
 });
+
+describe('TargetPolicies reconfigured while running', () => {
+  it('gives the next calls the new timeout and retries, keeping a breaker whose settings did not change', async () => {
+    const breaker = { consecutiveFailures: 1, halfOpenAfterMs: 60_000 };
+    const p = policies({ t: { timeoutMs: 100, retry: false, breaker } });
+    const call = p.forCall('t', 'read', true);
+    await expect(call.execute(faulty(['fail']).attempt, 100)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(p.breakerStates()).toEqual({ t: 'open' });
+
+    p.reconfigure(parseResilienceConfig({ targets: { t: { timeoutMs: 2000, retry: false, breaker } } }));
+    expect(call.timeoutMs).toBe(2000);
+    expect(p.breakerStates()).toEqual({ t: 'open' });
+
+    // A breaker whose settings change starts afresh.
+    p.reconfigure(parseResilienceConfig({ targets: { t: { timeoutMs: 2000, retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1 }, breaker: { ...breaker, consecutiveFailures: 3 } } } }));
+    const { attempt, starts } = faulty(['fail', 'ok']);
+    await expect(call.execute(attempt, 1000)).resolves.toBe('ok');
+    expect(starts).toHaveLength(2);
+    expect(p.breakerStates()).toEqual({ t: 'closed' });
+  });
+});
