@@ -7,6 +7,7 @@ import { Payment } from './payment.entity';
 import { CreatePayments1767000000005 } from './migrations/1767000000005-create-payments';
 import { PaymentProvider, ProviderCharge, ProviderOutcome } from './payment-provider';
 import { PaymentsService } from './payments.service';
+import { applySettings } from '@cleave/platform/config';
 import { PaymentsSettings } from './payments.settings';
 
 const readPaymentsSettings = (env: Record<string, string>) => ({ ...PaymentsSettings.from(env) });
@@ -194,6 +195,15 @@ describe('payments settings and the simulated provider', () => {
     expect(() => readPaymentsSettings({ CLEAVE_PAYMENTS_FAILURE_RATE: '1.5' })).toThrow(/CLEAVE_PAYMENTS_FAILURE_RATE must be a number between 0 and 1/);
     expect(() => readPaymentsSettings({ CLEAVE_PAYMENTS_FAILURE_RATE: 'often' })).toThrow(/CLEAVE_PAYMENTS_FAILURE_RATE/);
     expect(() => readPaymentsSettings({ CLEAVE_PAYMENTS_LATENCY_MS: '-5' })).toThrow(/CLEAVE_PAYMENTS_LATENCY_MS/);
+  });
+
+  it('follows its knobs while running', async () => {
+    const settings = PaymentsSettings.from({ CLEAVE_PAYMENTS_LATENCY_MS: '0' });
+    const provider = new SimulatedPaymentProvider(settings, () => 0.5);
+    const charge = { orderId: ORDER, amountCents: 100, currency: 'USD', paymentMethod: 'pm_card_ok' };
+    await expect(provider.charge(charge)).resolves.toEqual({ outcome: 'approved' });
+    applySettings(settings, { failureRate: 1 });
+    await expect(provider.charge(charge)).resolves.toEqual({ outcome: 'declined', reason: 'simulated decline' });
   });
 
   it('declines at the failure rate, and pm_card_declined always', async () => {

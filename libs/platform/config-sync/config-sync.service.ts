@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type Redis from 'ioredis';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { LiveConfig } from '@cleave/platform/config';
+import { ConfigView, LiveConfig } from '@cleave/platform/config';
 import { HealthSettings } from '@cleave/platform/health';
 import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
 import { RedisConnections } from '@cleave/platform/redis';
@@ -23,6 +23,11 @@ export class ConfigSync implements OnApplicationBootstrap, OnApplicationShutdown
   private subscriber?: Redis;
   private timer?: NodeJS.Timeout;
   private stopListening?: () => void;
+  /** The view changes only on a reload: built then, not on every heartbeat. */
+  private settingsView?: ConfigView;
+  private publishing?: Promise<void>;
+  private republish = false;
+  private lastWarning = 0;
 
   constructor(
     private readonly config: LiveConfig,
@@ -40,12 +45,15 @@ export class ConfigSync implements OnApplicationBootstrap, OnApplicationShutdown
       pid: process.pid,
       startedAt: this.startedAt,
       updatedAt: new Date().toISOString(),
-      ...this.config.view(),
+      ...(this.settingsView ??= this.config.view()),
     };
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.stopListening = this.config.onReload(() => void this.publish());
+    this.stopListening = this.config.onReload(() => {
+      this.settingsView = undefined;
+      void this.publish();
+    });
     await this.publish();
     this.timer = setInterval(() => void this.publish(), this.health.heartbeatMs);
     this.timer.unref();
@@ -84,12 +92,27 @@ export class ConfigSync implements OnApplicationBootstrap, OnApplicationShutdown
     );
   }
 
-  private async publish(): Promise<void> {
-    try {
-      await bounded(this.views.publish(this.view()));
-    } catch (error) {
-      this.logger.warn(`Configuration view not published: ${(error as Error).message}`);
+  /** One write at a time; a change asked for meanwhile is written right after. */
+  private publish(): Promise<void> {
+    if (this.publishing) {
+      this.republish = true;
+      return this.publishing;
     }
+    this.publishing = (async () => {
+      do {
+        this.republish = false;
+        try {
+          await bounded(this.views.publish(this.view()));
+        } catch (error) {
+          // Redis away: the registry says so too; one line every few seconds is enough.
+          if (Date.now() - this.lastWarning > 10_000) {
+            this.lastWarning = Date.now();
+            this.logger.warn(`Configuration view not published: ${(error as Error).message}`);
+          }
+        }
+      } while (this.republish);
+    })().finally(() => (this.publishing = undefined));
+    return this.publishing;
   }
 }
 
