@@ -1,21 +1,58 @@
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
 /**
- * No Docker engine runs where the tests run, so the compose file is checked by parsing it:
- * it must deploy exactly the split topology, each module on its own database.
+ * No Docker engine runs where the tests run: the compose file is validated and resolved by
+ * docker-compose itself (`docker-compose config`, Debian's docker-compose v1, which .ci/run
+ * installs), then checked to deploy exactly the split topology, each module on its own
+ * database, each process started once what it needs is healthy.
  */
 const root = join(__dirname, '..');
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { command?: string[]; environment?: Record<string, string> }>;
-};
+
+interface Service {
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  user?: string;
+  read_only?: boolean;
+  cap_drop?: string[];
+}
+
+function dockerCompose(): string {
+  const tool = process.env.DOCKER_COMPOSE ?? 'docker-compose';
+  if (spawnSync(tool, ['version'], { stdio: 'ignore' }).error) {
+    throw new Error(`docker-compose is not installed (looked for "${tool}"): install Debian's docker-compose package (apt-get install -y --no-install-recommends docker-compose; .ci/run does) or set DOCKER_COMPOSE`);
+  }
+  return tool;
+}
+
+function config(env: Record<string, string>, ...args: string[]): string {
+  try {
+    return execFileSync(dockerCompose(), ['-f', 'docker-compose.yml', 'config', ...args], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const { stderr, stdout } = error as { stderr?: string; stdout?: string };
+    throw new Error(`docker-compose config failed:\n${stdout ?? ''}${stderr ?? ''}`);
+  }
+}
+
+const env = { JWT_SECRET: 'test-secret-test-secret-test-secret' };
+const compose = parse(config(env)) as { services: Record<string, Service> };
 const topology = JSON.parse(readFileSync(join(root, 'config/topology/split.json'), 'utf8')) as {
-  processes: Record<string, { gateway?: boolean; modules?: string[] }>;
+  processes: Record<string, { gateway?: boolean; modules?: string[]; critical?: boolean }>;
 };
 const initSql = readFileSync(join(root, 'deploy/postgres/init-databases.sql'), 'utf8');
 
-describe('docker-compose.yml', () => {
+describe('docker-compose.yml (docker-compose config)', () => {
+  it('is valid for docker-compose, and refuses to start without JWT_SECRET', () => {
+    expect(config(env, '-q')).toBe('');
+    expect(() => config({}, '-q')).toThrow(/set JWT_SECRET/);
+  });
+
   it.each(Object.entries(topology.processes))('runs the %s process of the split topology', (name, spec) => {
     const service = compose.services[name];
     expect(service).toBeDefined();
@@ -27,10 +64,45 @@ describe('docker-compose.yml', () => {
       expect(service.environment?.[`DATABASE_URL_${module.toUpperCase()}`]).toContain(`/cleave_${module}`);
       expect(initSql).toContain(`CREATE DATABASE cleave_${module};`);
     }
+    expect(service).toMatchObject({ user: 'node', read_only: true, cap_drop: ['ALL'] });
+  });
+
+  it.each(Object.keys(topology.processes))('reports %s healthy from /health/ready, and starts it once what it needs is healthy', (name) => {
+    const service = compose.services[name];
+    expect(service.healthcheck?.test.join(' ')).toContain('http://127.0.0.1:3000/health/ready');
+    expect(service.depends_on).toMatchObject({ redis: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } });
+  });
+
+  it('starts each process after the processes it calls, the gateway last', () => {
+    const healthy = (name: string) => Object.entries(compose.services[name].depends_on ?? {}).filter(([, d]) => d.condition === 'service_healthy').map(([s]) => s);
+    expect(healthy('orders')).toEqual(expect.arrayContaining(['catalog', 'payments']));
+    expect(healthy('cart')).toEqual(expect.arrayContaining(['catalog', 'orders']));
+    const critical = Object.entries(topology.processes).filter(([, p]) => !p.gateway && p.critical !== false).map(([n]) => n);
+    expect(healthy('gateway')).toEqual(expect.arrayContaining(critical));
+    // Non-critical: started, not awaited healthy, so the shop comes up without it.
+    expect(compose.services.gateway.depends_on?.notifications).toEqual({ condition: 'service_started' });
   });
 
   it('runs nothing the topology does not know, besides Redis and PostgreSQL', () => {
     const extra = Object.keys(compose.services).filter((s) => !(s in topology.processes));
     expect(extra.sort()).toEqual(['postgres', 'redis']);
+  });
+
+  it('has a health check that works with node alone: 0 when ready, 1 when not ready or not listening', async () => {
+    const [, , , script] = compose.services.gateway.healthcheck!.test;
+    let ready = true;
+    const server = createServer((req, res) => res.writeHead(req.url === '/health/ready' && ready ? 200 : 503).end()).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const probe = (port: number) =>
+      new Promise<number | null>((resolve) => execFile(process.execPath, ['-e', script.replace('127.0.0.1:3000', `127.0.0.1:${port}`)], { timeout: 10_000 }, (error) => resolve(error ? (error.code as number) : 0)));
+    const { port } = server.address() as AddressInfo;
+    try {
+      expect(await probe(port)).toBe(0);
+      ready = false;
+      expect(await probe(port)).toBe(1);
+    } finally {
+      server.close();
+    }
+    expect(await probe(port)).toBe(1);
   });
 });

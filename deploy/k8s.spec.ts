@@ -1,72 +1,172 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import type { IContainer, IPodSpec } from 'kubernetes-models/v1';
 
 /**
- * No cluster runs where the tests run, so the Kubernetes manifests are checked by parsing
- * them: a Deployment per process of the split topology, each module on its own database,
- * probes on the health endpoints, nothing else but Redis and PostgreSQL.
+ * No cluster runs where the tests run: the kustomization is rendered exactly as
+ * `kubectl apply -k deploy/` would render it, and every object is validated against the
+ * Kubernetes schemas (kubernetes-models); then what the schemas cannot know is checked: the
+ * split topology is deployed, each process scales, keeps a disruption budget when it runs
+ * several replicas, has resources, runs unprivileged on a read-only root filesystem.
  */
-interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string } };
-}
+const root = join(__dirname, '..');
+
 interface Manifest {
+  apiVersion: string;
   kind: string;
-  metadata: { name: string };
-  spec?: {
-    replicas?: number;
-    template?: {
-      spec: {
-        containers: { command?: string[]; env?: EnvVar[]; envFrom?: { configMapRef?: { name: string } }[]; readinessProbe?: { httpGet?: { path: string } }; livenessProbe?: { httpGet?: { path: string } } }[];
-        volumes?: { configMap?: { name: string } }[];
-      };
-    };
-  };
+  metadata: { name: string; namespace?: string };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
 }
 
-const root = join(__dirname, '..');
-const kustomization = parse(readFileSync(join(root, 'deploy/kustomization.yaml'), 'utf8')) as {
-  resources: string[];
-  configMapGenerator: { name: string; files?: string[]; literals?: string[] }[];
-};
-const manifests = kustomization.resources.flatMap((file) => parseAllDocuments(readFileSync(join(root, 'deploy', file), 'utf8')).map((d) => d.toJS() as Manifest));
+/** `kubectl kustomize` (KUBECTL to override), else a standalone `kustomize build`. */
+function render(): string {
+  const kubectl = process.env.KUBECTL ?? 'kubectl';
+  const tools: [string, string[]][] = [
+    [kubectl, ['kustomize', 'deploy']],
+    ['kustomize', ['build', 'deploy']],
+  ];
+  for (const [tool, args] of tools) {
+    if (spawnSync(tool, ['version'], { stdio: 'ignore' }).error) continue;
+    return execFileSync(tool, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+  throw new Error(
+    'Rendering deploy/kustomization.yaml needs kubectl (with its built-in kustomize) or kustomize on the PATH, and neither is installed: ' +
+      'install kubectl (or set KUBECTL to it), or the kustomize binary.',
+  );
+}
+
+/** The kubernetes-models class for an object: `apps/v1` Deployment is kubernetes-models/apps/v1's Deployment. */
+function modelOf(manifest: Manifest): { new (data: unknown): { validate(): void } } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const models = require(`kubernetes-models/${manifest.apiVersion}`) as Record<string, { new (data: unknown): { validate(): void } }>;
+  const Model = models[manifest.kind];
+  if (!Model) throw new Error(`kubernetes-models knows no ${manifest.kind} in ${manifest.apiVersion}`);
+  return Model;
+}
+
+function validate(manifest: Manifest): void {
+  const Model = modelOf(manifest);
+  new Model(manifest).validate();
+}
+
+const manifests = parseAllDocuments(render()).map((d) => d.toJS() as Manifest);
 const topology = JSON.parse(readFileSync(join(root, 'config/topology/split.json'), 'utf8')) as {
   processes: Record<string, { gateway?: boolean; modules?: string[] }>;
 };
+const byKind = (kind: string) => new Map(manifests.filter((m) => m.kind === kind).map((m) => [m.metadata.name, m]));
+const podSpec = (m: Manifest) => (m.spec as { template: { spec: IPodSpec } }).template.spec;
 
-describe('Kubernetes manifests (deploy/kustomization.yaml)', () => {
-  const deployments = new Map(manifests.filter((m) => m.kind === 'Deployment').map((m) => [m.metadata.name, m]));
+describe('Kubernetes manifests (kubectl kustomize deploy/)', () => {
+  const deployments = byKind('Deployment');
+  const statefulSets = byKind('StatefulSet');
+  const hpas = byKind('HorizontalPodAutoscaler');
+  const budgets = byKind('PodDisruptionBudget');
 
-  it.each(Object.entries(topology.processes))('runs the %s process of the split topology', (name, spec) => {
-    const container = deployments.get(name)?.spec?.template?.spec.containers[0];
-    expect(container).toBeDefined();
-    expect(container!.command).toEqual(['node', `dist/apps/${name}/src/main.js`]);
+  it.each(manifests.map((m) => [`${m.kind} ${m.metadata.name}`, m] as const))('%s is valid against the Kubernetes schema', (_, manifest) => {
+    expect(() => validate(manifest)).not.toThrow();
+    if (manifest.kind !== 'Namespace') expect(manifest.metadata.namespace).toBe('cleave');
+  });
+
+  it('rejects what the schema forbids (the validation is real)', () => {
+    const deployment = structuredClone(deployments.get('orders')!);
+    podSpec(deployment).containers[0].securityContext!.runAsNonRoot = 'yes' as unknown as boolean;
+    expect(() => validate(deployment)).toThrow(/runAsNonRoot must be boolean/);
+    const hpa = structuredClone(hpas.get('orders')!);
+    delete (hpa.spec as { maxReplicas?: number }).maxReplicas;
+    expect(() => validate(hpa)).toThrow(/maxReplicas/);
+  });
+
+  it.each(Object.entries(topology.processes))('runs the %s process of the split topology, from the ConfigMaps and the Secret', (name, spec) => {
+    const pod = podSpec(deployments.get(name)!);
+    const [container] = pod.containers;
+    expect(container.command).toEqual(['node', `dist/apps/${name}/src/main.js`]);
     expect(existsSync(join(root, `apps/${name}/src/main.ts`))).toBe(true);
-    expect(container!.envFrom).toEqual([{ configMapRef: { name: 'cleave' } }]);
-    const env = new Map((container!.env ?? []).map((e) => [e.name, e]));
+    const env = new Map((container.env ?? []).map((e) => [e.name, e]));
     expect(env.get('CLEAVE_PROCESS')?.value).toBe(name);
     for (const module of spec.modules ?? []) {
       const key = `DATABASE_URL_${module.toUpperCase()}`;
       expect(env.get(key)?.valueFrom?.secretKeyRef).toEqual({ name: 'cleave-secrets', key });
     }
-    if (spec.gateway) expect(env.get('JWT_SECRET')?.valueFrom?.secretKeyRef?.key).toBe('JWT_SECRET');
-    expect(container!.livenessProbe?.httpGet?.path).toBe('/health/live');
-    expect(container!.readinessProbe?.httpGet?.path).toBe(spec.gateway ? '/health/live' : '/health/ready');
+    if (spec.gateway) expect(env.get('JWT_SECRET')?.valueFrom?.secretKeyRef).toEqual({ name: 'cleave-secrets', key: 'JWT_SECRET' });
+    // Secrets only through secretKeyRef: no literal value of a secret in a manifest.
+    for (const variable of env.values()) if (/SECRET|PASSWORD|DATABASE_URL/.test(variable.name)) expect(variable.value).toBeUndefined();
+    expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
+    expect(container.readinessProbe?.httpGet?.path).toBe(spec.gateway ? '/health/live' : '/health/ready');
+
+    const configMaps = (container.envFrom ?? []).map((e) => e.configMapRef?.name);
+    expect(configMaps).toHaveLength(1);
+    const settings = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === configMaps[0])!;
+    expect(settings.data).toMatchObject({ CLEAVE_TOPOLOGY: 'split', REDIS_URL: 'redis://redis:6379', NODE_ENV: 'production', CLEAVE_CONFIG_DIR: '/etc/cleave' });
+    const mount = container.volumeMounts?.find((m) => m.mountPath === '/etc/cleave');
+    const volume = pod.volumes?.find((v) => v.name === mount?.name);
+    const config = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === volume?.configMap?.name)!;
+    expect(volume?.configMap?.items).toEqual(
+      expect.arrayContaining([{ key: 'split.json', path: 'topology/split.json' }, { key: 'resilience.json', path: 'resilience.json' }, { key: 'production.env', path: 'production.env' }]),
+    );
+    // The copies under deploy/config/ are the files of config/, byte for byte.
+    expect(config.data!['split.json']).toBe(readFileSync(join(root, 'config/topology/split.json'), 'utf8'));
+    expect(config.data!['resilience.json']).toBe(readFileSync(join(root, 'config/resilience.json'), 'utf8'));
+    expect(config.data!['production.env']).toBe(readFileSync(join(root, 'config/production.env'), 'utf8'));
+  });
+
+  it.each(Object.keys(topology.processes))('scales %s on CPU, with a disruption budget when it runs several replicas', (name) => {
+    const deployment = deployments.get(name)!;
+    const hpa = hpas.get(name)!.spec as { scaleTargetRef: unknown; minReplicas: number; maxReplicas: number; metrics: { resource?: { name: string; target: { type: string } } }[] };
+    expect(hpa.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
+    expect(hpa.maxReplicas).toBeGreaterThan(hpa.minReplicas);
+    expect(hpa.metrics).toEqual([expect.objectContaining({ type: 'Resource', resource: { name: 'cpu', target: expect.objectContaining({ type: 'Utilization' }) } })]);
+    // The autoscaler owns the replica count: a replicas field would be reset by every apply.
+    expect(deployment.spec?.replicas).toBeUndefined();
+    const budget = budgets.get(name);
+    if (hpa.minReplicas > 1) {
+      expect(budget?.spec).toMatchObject({ minAvailable: 1, selector: { matchLabels: (deployment.spec as { selector: { matchLabels: unknown } }).selector.matchLabels } });
+    } else {
+      expect(budget).toBeUndefined();
+    }
+  });
+
+  it('runs two instances of the gateway and of catalog at least', () => {
+    expect((hpas.get('gateway')!.spec as { minReplicas: number }).minReplicas).toBe(2);
+    expect((hpas.get('catalog')!.spec as { minReplicas: number }).minReplicas).toBe(2);
+  });
+
+  it.each([...deployments.keys(), ...statefulSets.keys()])('%s: every container has resources, runs unprivileged on a read-only root filesystem', (name) => {
+    const pod = podSpec(deployments.get(name) ?? statefulSets.get(name)!);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: expect.any(Number), seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext!.runAsUser).toBeGreaterThan(0);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    for (const container of [...(pod.initContainers ?? []), ...pod.containers] as IContainer[]) {
+      expect(container.resources?.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+      expect(container.resources?.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+      expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      // Where it writes: emptyDirs (or the data volume of a StatefulSet), nothing else.
+      const writable = (container.volumeMounts ?? []).filter((m) => !m.readOnly).map((m) => pod.volumes?.find((v) => v.name === m.name));
+      for (const volume of writable) if (volume) expect(volume.emptyDir).toBeDefined();
+    }
+  });
+
+  it('gives every Cleave process a writable /tmp, the only place Node writes to', () => {
+    for (const deployment of deployments.values()) {
+      const pod = podSpec(deployment);
+      const tmp = pod.containers[0].volumeMounts?.find((m) => m.mountPath === '/tmp');
+      expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir).toBeDefined();
+    }
   });
 
   it('runs nothing the topology does not know, besides Redis and PostgreSQL', () => {
     expect([...deployments.keys()].filter((name) => !(name in topology.processes))).toEqual([]);
-    expect(manifests.filter((m) => m.kind === 'StatefulSet').map((m) => m.metadata.name).sort()).toEqual(['postgres', 'redis']);
+    expect([...statefulSets.keys()].sort()).toEqual(['postgres', 'redis']);
   });
 
-  it('creates every module database from the same script as docker-compose', () => {
-    const init = kustomization.configMapGenerator.find((g) => g.name === 'postgres-init');
-    expect(init?.files).toEqual(['postgres/init-databases.sql']);
-    const postgres = manifests.find((m) => m.kind === 'StatefulSet' && m.metadata.name === 'postgres');
-    expect(postgres?.spec?.template?.spec.volumes?.map((v) => v.configMap?.name)).toContain('postgres-init');
-    const cleave = kustomization.configMapGenerator.find((g) => g.name === 'cleave');
-    expect(cleave?.literals).toEqual(expect.arrayContaining(['CLEAVE_TOPOLOGY=split', 'REDIS_URL=redis://redis:6379', 'NODE_ENV=production']));
+  it('creates every module database from the same script as docker-compose, and ships the alert rules', () => {
+    const init = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith('postgres-init'))!;
+    expect(init.data!['init-databases.sql']).toBe(readFileSync(join(root, 'deploy/postgres/init-databases.sql'), 'utf8'));
+    const volumes = podSpec(statefulSets.get('postgres')!).volumes ?? [];
+    expect(volumes.map((v) => v.configMap?.name)).toContain(init.metadata.name);
+    const rules = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith('prometheus-rules'))!;
+    expect(rules.data!['alerts.yml']).toBe(readFileSync(join(root, 'deploy/prometheus/alerts.yml'), 'utf8'));
   });
 });

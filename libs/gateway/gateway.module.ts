@@ -17,6 +17,7 @@ import { RolesGuard } from './auth/roles.guard';
 import { TokenService } from './auth/token.service';
 import { SystemHealthController } from './health/system-health.controller';
 import { SystemHealthService } from './health/system-health.service';
+import { SystemHealthMetrics } from './health/system-health.metrics';
 import { CleaveErrorFilter } from './http/cleave-error.filter';
 import { NotificationsController } from './notifications/notifications.controller';
 import { NotificationStreams } from './notifications/notification-streams';
@@ -25,6 +26,7 @@ import { PaymentsController } from './payments/payments.controller';
 import { ProductsController } from './products/products.controller';
 import { UsersController } from './users/users.controller';
 import { TracesController } from './traces/traces.controller';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
 
 /** The only HTTP edge: validates, authenticates, and hands every request to a module over the bus. */
 @Module({
@@ -34,9 +36,10 @@ import { TracesController } from './traces/traces.controller';
     // The secret and lifetime come from GatewaySettings on each sign/verify (see TokenService).
     JwtModule.register({}),
   ],
-  controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController, SystemHealthController, TracesController, CartController, PaymentsController, ConfigController],
+  controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController, SystemHealthController, TracesController, CartController, PaymentsController, ConfigController, DeadLettersController],
   providers: [
     SystemHealthService,
+    SystemHealthMetrics,
     TokenService,
     AuthService,
     JwtAuthGuard,

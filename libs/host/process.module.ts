@@ -3,6 +3,7 @@ import { GatewayModule } from '@cleave/gateway/gateway.module';
 import { BusModule, BusOptions } from '@cleave/platform/bus';
 import { ConfigSyncModule } from '@cleave/platform/config-sync';
 import { HealthModule } from '@cleave/platform/health';
+import { OutboxDeadLettersModule } from '@cleave/platform/outbox';
 import { ProcessIdentityModule } from '@cleave/platform/process';
 import { RedisModule, RedisSettings } from '@cleave/platform/redis';
 import { LiveConfig } from '@cleave/platform/config';
@@ -22,6 +23,8 @@ export class ProcessModule {
         ProcessIdentityModule.forRoot({ topology: bus.topology, processName: bus.processName, instanceId: bus.instanceId }),
         ...(bus.topology.isSingleProcess ? [] : [RedisModule.forRoot({ url: redis.url, prefix: redis.prefix, clientName: bus.instanceId })]),
         BusModule.forRoot(bus),
+        // Dead letters: streams in Redis when split (BusModule), parked outbox rows in one process.
+        ...(bus.topology.isSingleProcess ? [OutboxDeadLettersModule] : []),
         TracingModule.forRoot(),
         HealthModule,
         ConfigSyncModule,

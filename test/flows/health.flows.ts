@@ -2,6 +2,7 @@ import request from 'supertest';
 import { randomBytes } from 'node:crypto';
 import { CleaveSystem } from '../support/system';
 import { eventually } from '../support/eventually';
+import { runPromtool } from '../support/promtool';
 import { adminToken, createProduct, registerAndLogin } from './shop.flows';
 
 interface ServiceView {
@@ -25,6 +26,16 @@ export function healthFlows(system: () => CleaveSystem): void {
         const ready = await eventually(async () => (await request(instance.url).get('/health/ready').expect(200)).body);
         expect(ready.status).toBe('ok');
         for (const module of Object.keys(ready.details).filter((k) => k.startsWith('db:'))) expect(ready.details[module].status).toBe('up');
+      }
+    }
+  });
+
+  it('serves /metrics on every process that promtool check metrics accepts without a warning', async () => {
+    for (const process of system().processNames()) {
+      for (const instance of system().instancesOf(process)) {
+        const text = (await request(instance.url).get('/metrics').expect(200)).text;
+        expect(text).toContain('cleave_http_request_duration_seconds');
+        expect({ process, lint: runPromtool(['check', 'metrics'], { input: text }).trim() }).toEqual({ process, lint: '' });
       }
     }
   });

@@ -24,6 +24,8 @@ export interface SystemOptions {
   database?: 'postgres' | 'sqlite';
   /** Extra environment for every process. */
   env?: Record<string, string>;
+  /** Runs each process through another command: `node main.js` becomes `launcher(['node', 'main.js'])`. */
+  launcher?: (argv: string[]) => string[];
 }
 
 const running = new Set<ChildProcess>();
@@ -41,6 +43,7 @@ export class CleaveSystem {
     readonly topology: string,
     private readonly env: Record<string, string>,
     private readonly resources: SystemEnv,
+    private readonly launcher: (argv: string[]) => string[] = (argv) => argv,
   ) {}
 
   static async start(topology: string, options: SystemOptions = {}): Promise<CleaveSystem> {
@@ -61,7 +64,7 @@ export class CleaveSystem {
       CLEAVE_HEARTBEAT_MS: '200',
       ...options.env,
     };
-    const system = new CleaveSystem(topology, env, resources);
+    const system = new CleaveSystem(topology, env, resources, options.launcher);
     try {
       await Promise.all(system.processNames().map((name) => system.startInstance(name)));
     } catch (error) {
@@ -93,7 +96,8 @@ export class CleaveSystem {
   /** Starts one more instance of a process and resolves once it says it is ready. */
   async startInstance(process: string, env: Record<string, string> = {}): Promise<Instance> {
     const entry = existsSync(join(ROOT, `dist/apps/${process}/src/main.js`)) ? `dist/apps/${process}/src/main.js` : 'dist/apps/monolith/src/main.js';
-    const child = spawn(globalThis.process.execPath, [entry], {
+    const [command, ...args] = this.launcher([globalThis.process.execPath, entry]);
+    const child = spawn(command, args, {
       cwd: ROOT,
       env: { PATH: globalThis.process.env.PATH ?? '', ...this.env, CLEAVE_PROCESS: process, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

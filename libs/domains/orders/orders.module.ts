@@ -13,6 +13,7 @@ import { PlaceOrderService } from './checkout/place-order.service';
 import { SagaRecovery } from './checkout/saga-recovery';
 import { OrderLifecycleService } from './manage/order-lifecycle.service';
 import { OrdersHandlers } from './orders.handlers';
+import { OrdersMetrics } from './orders.metrics';
 
 @Module({
   imports: [
@@ -26,6 +27,7 @@ import { OrdersHandlers } from './orders.handlers';
     PlaceOrderService,
     SagaRecovery,
     OrderLifecycleService,
+    OrdersMetrics,
   ],
 })
 export class OrdersModule {}

@@ -41,5 +41,16 @@ export function toErrorData(exception: unknown, logger?: Logger, host?: Argument
   }
   const pattern = host ? (host.getArgByIndex(1) as { envelope?: { pattern?: string } } | undefined)?.envelope?.pattern : undefined;
   logger?.error(`Unexpected error${pattern ? ` handling ${pattern}` : ''}: ${(exception as Error)?.stack ?? String(exception)}`);
-  return new InternalError().toJSON();
+  // Callers see "Internal error"; what it really was stays in this process, for its records.
+  return Object.assign(new InternalError().toJSON(), { [HIDDEN_CAUSE]: (exception as Error)?.message ?? String(exception) });
+}
+
+const HIDDEN_CAUSE = Symbol('cause');
+
+/** How a handler failed, in words: a typed error's code and message, or what an unexpected one said. */
+export function failureText(error: unknown): string {
+  if (error instanceof Error && !(error instanceof CleaveError)) return `INTERNAL: ${error.message}`;
+  const hidden = (error as { [HIDDEN_CAUSE]?: string } | null)?.[HIDDEN_CAUSE];
+  const typed = CleaveError.fromJSON(error);
+  return `${typed.code}: ${hidden ?? typed.message}`;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, register } from 'prom-client';
-import { HotPathCounter, HotPathHistogram, hotPathMetric } from '@cleave/platform/metrics';
+import { HotPathCounter, HotPathHistogram, hotPathMetric, readForScrape } from '@cleave/platform/metrics';
 
 /** Per subscribing module and stream: entries not yet delivered, and delivered but not acknowledged. */
 export interface ConsumerLag {
@@ -13,8 +13,15 @@ export interface ConsumerLag {
 export type TransportName = 'local' | 'redis';
 export type Outcome = 'ok' | 'error' | 'timeout';
 
+/** Per event: entries in its dead-letter stream. */
+export interface DeadLetterCount {
+  event: string;
+  count: number;
+}
+
 /** Every consumer's lag source: one gauge per process reads them all, whichever BusMetrics registered it. */
 const lagSources = new Set<() => Promise<ConsumerLag[]>>();
+const deadLetterSources = new Set<() => Promise<DeadLetterCount[]>>();
 
 /** Bus counters in the process's Prometheus registry; the per-message ones are hot-path metrics. */
 @Injectable()
@@ -46,11 +53,23 @@ export class BusMetrics {
       async collect() {
         this.reset();
         for (const source of sources) {
-          for (const { group, event, lag, pending } of await source().catch(() => [])) {
+          for (const { group, event, lag, pending } of await readForScrape(source, [])) {
             this.labels(group, event, 'undelivered').set(lag);
             this.labels(group, event, 'unacknowledged').set(pending);
           }
         }
+      },
+    });
+  });
+  private readonly deadLetters = getOrCreate('cleave_event_dead_letters', () => {
+    const sources = deadLetterSources;
+    return new Gauge({
+      name: 'cleave_event_dead_letters',
+      help: 'Events in the dead-letter stream of each event type a module here subscribes to (read at scrape time)',
+      labelNames: ['event'],
+      async collect() {
+        this.reset();
+        for (const source of sources) for (const { event, count } of await readForScrape(source, [])) this.labels(event).set(count);
       },
     });
   });
@@ -75,6 +94,12 @@ export class BusMetrics {
   reportLag(source: () => Promise<ConsumerLag[]>): void {
     void this.lag;
     lagSources.add(source);
+  }
+
+  /** Adds a source of dead-letter counts, read at each scrape. */
+  reportDeadLetters(source: () => Promise<DeadLetterCount[]>): void {
+    void this.deadLetters;
+    deadLetterSources.add(source);
   }
 
   countExpired(pattern: string): void {

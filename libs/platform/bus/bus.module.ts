@@ -9,6 +9,9 @@ import { InProcessClient } from './transports/in-process/in-process.client';
 import { InProcessServer } from './transports/in-process/in-process.server';
 import { RedisClient } from './transports/redis/redis.client';
 import { RedisServer } from './transports/redis/redis.server';
+import { DeadLetterStore } from './dead-letters/dead-letter-store';
+import { RedisDeadLetters } from './dead-letters/redis-dead-letters';
+import { RedisConnections } from '@cleave/platform/redis';
 
 /** A client class made with `clientFor(contract)`, whatever its contract. */
 type ClientToken = (abstract new () => unknown) & { readonly contract: AnyContract };
@@ -21,7 +24,9 @@ export class BusModule {
    * topology has more than one process: a monolith opens no socket to anything.
    */
   static forRoot(options: BusOptions): DynamicModule {
-    const redis: Provider[] = options.topology.isSingleProcess ? [] : [RedisServer, RedisClient];
+    const redis: Provider[] = options.topology.isSingleProcess
+      ? []
+      : [RedisServer, RedisClient, { provide: DeadLetterStore, useFactory: (redis: RedisConnections) => new RedisDeadLetters(redis), inject: [RedisConnections] }];
     const providers: Provider[] = [
       { provide: BUS_OPTIONS, useValue: options },
       {

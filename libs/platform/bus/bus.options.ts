@@ -20,8 +20,9 @@ export interface BusOptions extends ProcessIdentity {
   eventClaimIntervalMs: number;
   /** An event delivered this many times without success goes to the dead-letter stream. */
   eventMaxDeliveries: number;
-  /** Test and chaos knob, see faults.ts. */
+  /** Test and chaos knobs, see faults.ts. */
   faultDelays?: string;
+  faultFailures?: string;
 }
 
 export const BUS_OPTIONS = Symbol('BUS_OPTIONS');

@@ -6,6 +6,7 @@ import { BusContext } from './bus.context';
 import { toErrorData } from './bus-exception.filter';
 import { EventHandlerExtras } from './bus.decorators';
 import { Envelope } from './envelope';
+import { FaultFailures, injectFailure } from './faults';
 import { runInCall } from '@cleave/platform/context';
 import { BusMetrics, TransportName } from './bus.metrics';
 import { BusAttributes, busSpanAttributes, contextFromTraceparent, endBusSpan, failBusSpan, startBusSpan } from '@cleave/platform/tracing';
@@ -27,6 +28,7 @@ export abstract class BusServer extends Server {
   constructor(
     protected readonly metrics: BusMetrics,
     private readonly faultDelays: ReadonlyMap<string, number> = new Map(),
+    private readonly faultFailures: FaultFailures = new Map(),
   ) {
     super();
   }
@@ -95,6 +97,7 @@ export abstract class BusServer extends Server {
     try {
       const delay = this.faultDelays.get(envelope.pattern);
       if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (this.faultFailures.size) injectFailure(this.faultFailures, envelope.pattern, envelope.data);
       let result = await handler(envelope.data, context);
       if (isObservable(result)) result = await lastValueFrom(result, { defaultValue: undefined });
       this.metrics.countHandled(envelope.pattern, this.transport, 'ok');

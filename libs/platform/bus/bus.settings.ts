@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineSettings, setting } from '@cleave/platform/config';
-import { parseFaultDelays } from './faults';
+import { parseFaultDelays, parseFaultFailures } from './faults';
 
 /** How the bus calls, queues and delivers. */
 export class BusSettings extends defineSettings('bus', 'Bus', {
@@ -20,5 +20,19 @@ export class BusSettings extends defineSettings('bus', 'Bus', {
       }
     }),
     { defaultDoc: 'unset', doc: 'test and chaos knob: `pattern=ms,...` delays handling those patterns on this instance (leave unset in production)' },
+  ),
+  faultFailures: setting.custom(
+    'CLEAVE_FAULT_FAIL',
+    z.string().optional().superRefine((raw, ctx) => {
+      try {
+        parseFaultFailures(raw);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^CLEAVE_FAULT_FAIL: /, '') });
+      }
+    }),
+    {
+      defaultDoc: 'unset',
+      doc: 'test and chaos knob: `pattern[=text],...` fails handling those patterns on this instance, only messages whose data contains `text` when given: a poison event (leave unset in production)',
+    },
   ),
 }) {}

@@ -2,3 +2,4 @@
 export { CounterChild, HistogramChild, HotPathCounter, HotPathHistogram, hotPathMetric } from './hot-path-metrics';
 export { HttpMetricsMiddleware } from './http-metrics.middleware';
 export { MetricsController } from './metrics.controller';
+export { readForScrape, SCRAPE_SOURCE_TIMEOUT_MS } from './scrape-timeout';

@@ -5,3 +5,5 @@ export { OutboxRelay, OutboxRelaySettings } from './outbox.relay';
 export { OUTBOX_MIGRATIONS } from './outbox.schema';
 export { withOutbox } from './with-outbox';
 export { OutboxSettings } from './outbox.settings';
+export { OutboxDeadLetters } from './outbox-dead-letters';
+export { OutboxDeadLettersModule } from './outbox-dead-letters.module';

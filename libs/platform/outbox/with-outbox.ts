@@ -7,6 +7,7 @@ import { OutboxMessage } from './outbox-message.entity';
 import { OutboxRelay } from './outbox.relay';
 import { OUTBOX_MIGRATIONS } from './outbox.schema';
 import { OutboxSettings } from './outbox.settings';
+import { ParkedEvents } from './parked-events';
 
 /**
  * A module's database with an outbox: its table and migrations, an `Outbox` to inject and
@@ -31,6 +32,11 @@ export function withOutbox(database: ModuleDatabase): ModuleDatabase {
             parkAfterMs: busSettings.eventMaxDeliveries * busSettings.eventClaimIdleMs,
           }),
         inject: [dataSourceToken, WriteQueue, ServiceBus, OutboxSettings, BusSettings],
+      },
+      {
+        provide: ParkedEvents,
+        useFactory: (dataSource: DataSource, writes: WriteQueue, relay: OutboxRelay) => new ParkedEvents(database.module, dataSource, writes, relay),
+        inject: [dataSourceToken, WriteQueue, OutboxRelay],
       },
       {
         provide: Outbox,

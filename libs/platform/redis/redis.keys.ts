@@ -22,6 +22,25 @@ export class RedisKeys {
     return `${this.prefix}:dlq:${event}`;
   }
 
+  /** SCAN pattern matching every dead-letter stream. */
+  deadLetterPattern(): string {
+    return `${this.prefix}:dlq:*`;
+  }
+
+  /** The event a dead-letter stream key holds, or undefined for another key. */
+  deadLetterEvent(key: string): string | undefined {
+    const head = `${this.prefix}:dlq:`;
+    return key.startsWith(head) ? key.slice(head.length) : undefined;
+  }
+
+  /**
+   * A hash per event and subscribing module: the first and the last error of each entry its
+   * handler failed, until the entry succeeds or is dead-lettered with them.
+   */
+  deliveryFailures(event: string, group: string): string {
+    return `${this.prefix}:evt-failures:${event}:${group}`;
+  }
+
   /** A pub/sub channel per broadcast: live notices for whoever listens now. */
   broadcasts(name: string): string {
     return `${this.prefix}:bc:${name}`;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CleaveError, InternalError } from '@cleave/contracts/kernel/errors';
 import { EventHandlersFailedError } from '../../event-handlers-failed.error';
+import { failureText } from '../../bus-exception.filter';
 import { BusClientProxy } from '../../bus.client-proxy';
 import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
@@ -74,7 +75,7 @@ export class InProcessClient extends BusClientProxy {
     const outcomes = await Promise.allSettled(
       subscribers.map((subscriber) => this.server.deliverEvent(subscriber, { ...envelope, data: json === undefined ? undefined : JSON.parse(json) })),
     );
-    const failed = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [`${subscribers[i]}: ${CleaveError.fromJSON(outcome.reason).message}`] : []));
-    if (failed.length > 0) throw new EventHandlersFailedError(`${event} ${envelope.id} failed in ${failed.join('; ')}`, { event, eventId: envelope.id });
+    const failed = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [{ subscriber: subscribers[i], error: failureText(outcome.reason) }] : []));
+    if (failed.length > 0) throw EventHandlersFailedError.of(event, envelope.id, failed);
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BusServer } from '../../bus.server';
 import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
-import { parseFaultDelays } from '../../faults';
+import { parseFaultDelays, parseFaultFailures } from '../../faults';
 
 /**
  * The in-process transport's server: holds this process's handlers for the in-process
@@ -14,7 +14,7 @@ export class InProcessServer extends BusServer {
   private subscribersByEvent = new Map<string, string[]>();
 
   constructor(@Inject(BUS_OPTIONS) options: BusOptions, metrics: BusMetrics) {
-    super(metrics, parseFaultDelays(options.faultDelays));
+    super(metrics, parseFaultDelays(options.faultDelays), parseFaultFailures(options.faultFailures));
   }
 
   listen(callback: () => void): void {

@@ -1,16 +1,19 @@
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import { CleaveError } from '@cleave/contracts/kernel/errors';
 import { BusOptions } from '../../bus.options';
 import { Envelope } from '../../envelope';
 import { BusServer } from '../../bus.server';
-import { ConsumerLag } from '../../bus.metrics';
+import { ConsumerLag, DeadLetterCount } from '../../bus.metrics';
 import { RedisConnections } from '@cleave/platform/redis';
+import { failureText } from '../../bus-exception.filter';
+import { deadLetterFields, fieldValue, REPLAYED_FOR } from './dead-letter.format';
 
 type StreamEntry = [id: string, fields: string[]];
 
 /** How often the consumer trims the streams it reads. */
 const TRIM_EVERY_MS = 60_000;
+/** How long an entry's errors are kept after the latest one, should nobody deliver it again. */
+const FAILURES_TTL_MS = 24 * 3600_000;
 
 /**
  * One subscribing module's delivery of events, on one instance. Each event type is a
@@ -23,7 +26,9 @@ const TRIM_EVERY_MS = 60_000;
  * - Survives a dead instance: entries it held unacknowledged for `eventClaimIdleMs` are
  *   claimed by a live instance of the same module.
  * - Poison events: an entry delivered `eventMaxDeliveries` times goes to a dead-letter
- *   stream and is acknowledged.
+ *   stream with its first and latest error, and is acknowledged, so it holds up nothing
+ *   behind it. A replayed dead letter is addressed to the one module that failed it
+ *   (DeadLetters.replay); the other modules' groups acknowledge it unhandled.
  * - Retention: a stream is trimmed only below the oldest entry some existing group has not
  *   read or not acknowledged (XTRIM MINID), never below what a group still needs. A module
  *   subscribing for the first time gets what is still retained, not more.
@@ -118,17 +123,27 @@ export class RedisEventConsumer {
     }
   }
 
-  private async process(stream: string, [id, fields]: StreamEntry): Promise<void> {
+  /** `retried`: delivered before (claimed), so it may have failures on record to clear. */
+  private async process(stream: string, [id, fields]: StreamEntry, retried = false): Promise<void> {
     const key = `${stream}\u0000${id}`;
     if (this.inProgress.has(key)) return;
     this.inProgress.add(key);
     try {
+      const addressee = fieldValue(fields, REPLAYED_FOR, false);
+      if (addressee !== undefined && addressee !== this.group) {
+        // A replay of another module's dead letter: this module handled the event already.
+        await this.redis.command.xack(stream, this.group, id);
+        return;
+      }
       const envelope = JSON.parse(fieldValue(fields, 'm')) as Envelope;
       await this.server.deliverEvent(this.group, envelope);
       await this.redis.command.xack(stream, this.group, id);
+      if (retried) await this.redis.command.hdel(this.failuresKey(stream), ...failureFields(id));
     } catch (error) {
       // Left pending: claimed again after eventClaimIdleMs, dead-lettered after too many tries.
-      this.logger.warn(`${this.group} failed ${stream} entry ${id}: ${CleaveError.fromJSON(error).message}`);
+      const text = failureText(error);
+      this.logger.warn(`${this.group} failed ${stream} entry ${id}: ${text}`);
+      await this.recordFailure(stream, id, text).catch(() => undefined);
     } finally {
       this.inProgress.delete(key);
       const wake = this.wakeReader;
@@ -136,6 +151,23 @@ export class RedisEventConsumer {
       wake?.();
       if (this.inProgress.size === 0) this.whenIdle?.();
     }
+  }
+
+  /** Keeps the entry's first and latest error, for its dead letter should it come to that. */
+  private async recordFailure(stream: string, id: string, text: string): Promise<void> {
+    const failures = this.failuresKey(stream);
+    const [first, last] = failureFields(id);
+    const at = new Date().toISOString();
+    await this.redis.command
+      .multi()
+      .hsetnx(failures, first, JSON.stringify({ error: text, at }))
+      .hset(failures, last, JSON.stringify({ error: text, at }))
+      .pexpire(failures, FAILURES_TTL_MS)
+      .exec();
+  }
+
+  private failuresKey(stream: string): string {
+    return this.redis.keys.deliveryFailures(this.events[this.streams.indexOf(stream)], this.group);
   }
 
   /** How far this module's group is behind on each stream. */
@@ -147,6 +179,11 @@ export class RedisEventConsumer {
       if (mine) result.push({ group: this.group, event: this.events[index], lag: Number(mine.lag ?? 0), pending: Number(mine.pending ?? 0) });
     }
     return result;
+  }
+
+  /** How many entries wait in the dead-letter stream of each event this module subscribes to. */
+  async deadLetterCounts(): Promise<DeadLetterCount[]> {
+    return Promise.all(this.events.map(async (event) => ({ event, count: await this.redis.command.xlen(this.redis.keys.deadLetters(event)) })));
   }
 
   /** Takes over entries idle too long: held by a dead instance, or failed here earlier. */
@@ -161,12 +198,13 @@ export class RedisEventConsumer {
         this.claimCursors.set(stream, pending.length < this.options.batchSize ? '-' : `(${pending[pending.length - 1][0]}`);
         const candidates = pending.filter(([id]) => !this.inProgress.has(`${stream}\u0000${id}`));
         if (!candidates.length) continue;
-        const poisoned = new Set(candidates.filter(([, , , deliveries]) => deliveries >= this.options.eventMaxDeliveries).map(([id]) => id));
+        const deliveries = new Map(candidates.map(([id, , , count]) => [id, count]));
         const claimed = (await this.redis.command.xclaim(stream, this.group, this.options.instanceId, idle, ...candidates.map(([id]) => id))) as StreamEntry[];
         for (const entry of claimed) {
           if (!entry) continue;
-          if (poisoned.has(entry[0])) await this.deadLetter(stream, entry);
-          else void this.process(stream, entry);
+          const count = deliveries.get(entry[0]) ?? 0;
+          if (count >= this.options.eventMaxDeliveries) await this.deadLetter(stream, entry, count);
+          else void this.process(stream, entry, true);
         }
       }
       if (Date.now() - this.lastTrim >= TRIM_EVERY_MS) {
@@ -178,13 +216,17 @@ export class RedisEventConsumer {
     }
   }
 
-  private async deadLetter(stream: string, [id, fields]: StreamEntry): Promise<void> {
+  /** Moves the entry, with its errors on record, to the event's dead-letter stream, and acknowledges it. */
+  private async deadLetter(stream: string, [id, fields]: StreamEntry, deliveries: number): Promise<void> {
     const event = this.events[this.streams.indexOf(stream)];
-    this.logger.error(`${this.group} gave up on ${event} entry ${id} after ${this.options.eventMaxDeliveries} deliveries; moved to dead letters`);
+    const failures = this.failuresKey(stream);
+    const [first, last] = (await this.redis.command.hmget(failures, ...failureFields(id))).map((raw) => (raw ? (JSON.parse(raw) as { error: string }).error : ''));
+    this.logger.error(`${this.group} gave up on ${event} entry ${id} after ${deliveries} deliveries; moved to dead letters: ${last || 'no error on record'}`);
     await this.redis.command
       .multi()
-      .xadd(this.redis.keys.deadLetters(event), '*', 'group', this.group, 'entry', id, ...fields)
+      .xadd(this.redis.keys.deadLetters(event), '*', ...deadLetterFields({ group: this.group, entry: id, deliveries, firstError: first, lastError: last, message: fieldValue(fields, 'm') }))
       .xack(stream, this.group, id)
+      .hdel(failures, ...failureFields(id))
       .exec();
   }
 
@@ -205,9 +247,9 @@ export class RedisEventConsumer {
   }
 }
 
-function fieldValue(fields: string[], name: string): string {
-  for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
-  throw new Error(`stream entry has no "${name}" field`);
+/** The hash fields of an entry's first and latest error. */
+function failureFields(id: string): [string, string] {
+  return [`${id}:first`, `${id}:last`];
 }
 
 function toRecord(flat: unknown[]): Record<string, unknown> {

@@ -5,7 +5,7 @@ import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
 import { InternalError } from '@cleave/contracts/kernel/errors';
 import { decodeMessage, Envelope, Reply } from '../../envelope';
-import { parseFaultDelays } from '../../faults';
+import { parseFaultDelays, parseFaultFailures } from '../../faults';
 import { RedisConnections } from '@cleave/platform/redis';
 import { RedisEventConsumer } from './redis-event.consumer';
 
@@ -36,7 +36,7 @@ export class RedisServer extends BusServer {
     metrics: BusMetrics,
     private readonly redis: RedisConnections,
   ) {
-    super(metrics, parseFaultDelays(options.faultDelays));
+    super(metrics, parseFaultDelays(options.faultDelays), parseFaultFailures(options.faultFailures));
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -55,6 +55,7 @@ export class RedisServer extends BusServer {
         this.consumers.push(consumer);
         await consumer.start();
         this.metrics.reportLag(() => consumer.lag());
+        this.metrics.reportDeadLetters(() => consumer.deadLetterCounts());
       }
       callback();
     } catch (error) {
