@@ -1,6 +1,5 @@
 import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
 import { CartClient } from '@cleave/contracts/cart/cart.contract';
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
 import { NotificationsClient } from '@cleave/contracts/notifications/notifications.contract';
@@ -12,9 +11,8 @@ import { AuthController } from './auth/auth.controller';
 import { CartController } from './cart/cart.controller';
 import { ConfigController } from './config/config.controller';
 import { AuthService } from './auth/auth.service';
-import { JwtAuthGuard } from './auth/jwt-auth.guard';
-import { RolesGuard } from './auth/roles.guard';
-import { TokenService } from './auth/token.service';
+import { AuthModule } from './auth/auth.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { SystemHealthController } from './health/system-health.controller';
 import { SystemHealthService } from './health/system-health.service';
 import { SystemHealthMetrics } from './health/system-health.metrics';
@@ -33,17 +31,14 @@ import { DeadLettersController } from './dead-letters/dead-letters.controller';
   imports: [
     BusModule.forClients(UsersClient, CatalogClient, OrdersClient, NotificationsClient),
     BusModule.forClients(CartClient, PaymentsClient),
-    // The secret and lifetime come from GatewaySettings on each sign/verify (see TokenService).
-    JwtModule.register({}),
+    AuthModule,
+    DashboardModule,
   ],
   controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController, SystemHealthController, TracesController, CartController, PaymentsController, ConfigController, DeadLettersController],
   providers: [
     SystemHealthService,
     SystemHealthMetrics,
-    TokenService,
     AuthService,
-    JwtAuthGuard,
-    RolesGuard,
     NotificationStreams,
     { provide: APP_FILTER, useClass: CleaveErrorFilter },
     { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },

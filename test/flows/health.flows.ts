@@ -65,7 +65,7 @@ export function healthFlows(system: () => CleaveSystem): void {
     await request(url).get('/products/00000000-0000-4000-8000-000000000000').expect(404);
     const text = (await request(url).get('/metrics').expect(200)).text;
     expect(text).toMatch(/cleave_http_request_duration_seconds_count\{method="GET",route="\/products\/:id",status="404"\} [1-9]/);
-    expect(text).toMatch(/cleave_bus_call_duration_seconds_count\{pattern="catalog.getProduct",transport="(local|redis)",outcome="error"\}/);
+    expect(text).toMatch(/cleave_bus_call_duration_seconds_count\{caller="gateway",pattern="catalog.getProduct",transport="(local|redis)",outcome="error"\}/);
     expect(text).toMatch(/cleave_breaker_state\{target="catalog"\} 0/);
     expect(text).toMatch(/process_resident_memory_bytes/);
   });

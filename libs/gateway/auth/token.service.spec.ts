@@ -31,4 +31,15 @@ describe('TokenService', () => {
     const roleless = await jwt.signAsync({ sub: ADA.id }, { secret: 'test-secret' });
     await expect(tokens.verify(roleless)).rejects.toBeInstanceOf(UnauthorizedError);
   });
+
+  it('issues scoped tokens that only their audience accepts, and never as access tokens', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 30;
+    const scoped = await tokens.issueScoped({ id: ADA.id, role: 'admin' }, 'cleave-dashboard', expiresAt);
+    await expect(tokens.verifyScoped(scoped, 'cleave-dashboard')).resolves.toEqual({ user: { id: ADA.id, role: 'admin' }, expiresAt });
+    await expect(tokens.verifyScoped(scoped, 'elsewhere')).rejects.toThrow(new UnauthorizedError('Invalid session'));
+    await expect(tokens.verify(scoped)).rejects.toThrow(new UnauthorizedError('Invalid access token'));
+    const { accessToken } = await tokens.issue(ADA);
+    await expect(tokens.verifyScoped(accessToken, 'cleave-dashboard')).rejects.toThrow(new UnauthorizedError('Invalid session'));
+    await expect(tokens.verifyWithExpiry(accessToken)).resolves.toMatchObject({ user: { id: ADA.id, role: 'admin' }, expiresAt: expect.any(Number) });
+  });
 });

@@ -24,8 +24,9 @@ export class SystemHealthService {
     private readonly registry: ServiceRegistry,
   ) {}
 
-  async services(): Promise<ServiceView[]> {
-    const instances = await this.registry.instances();
+  /** `instances`: what the registry listed, when the caller has just read it. */
+  async services(instances?: InstanceInfo[]): Promise<ServiceView[]> {
+    instances ??= await this.registry.instances();
     return Object.entries(this.options.topology.processes).map(([process, spec]) => ({
       process,
       modules: spec.modules,
@@ -35,11 +36,11 @@ export class SystemHealthService {
     }));
   }
 
-  async health(): Promise<SystemHealth> {
+  async health(instances?: InstanceInfo[]): Promise<SystemHealth> {
     const services: SystemHealth['services'] = {};
     let criticalDown = false;
     let anyDown = false;
-    for (const service of await this.services()) {
+    for (const service of await this.services(instances)) {
       const ready = service.instances.filter((i) => i.status === 'up');
       const up = ready.length > 0;
       const entry: SystemHealth['services'][string] = { status: up ? 'up' : 'down', critical: service.critical, instances: service.instances.length, ready: ready.length };

@@ -2,7 +2,7 @@ import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { CleaveError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { BusOptions } from './bus.options';
 import { activeTraceparent } from '@cleave/platform/tracing';
-import { currentCall } from '@cleave/platform/context';
+import { currentCall, currentModule } from '@cleave/platform/context';
 import { Envelope, nextMessageId } from './envelope';
 import { BusMetrics, Outcome, TransportName } from './bus.metrics';
 
@@ -53,8 +53,17 @@ export abstract class BusClientProxy extends ClientProxy {
     });
   }
 
-  protected record(pattern: string, outcome: Outcome, startedHr: number): void {
-    this.metrics.observeCall(pattern, this.transport, outcome, (performance.now() - startedHr) / 1000);
+  /**
+   * Who makes a request, for the call metrics' `caller` label (and the dashboard's module
+   * links): the module whose handler or HTTP route is running, read when the request starts.
+   * Outside both (a timer, a startup task) it is this process's name.
+   */
+  protected caller(): string {
+    return currentModule() ?? this.options.processName;
+  }
+
+  protected record(caller: string, pattern: string, outcome: Outcome, startedHr: number): void {
+    this.metrics.observeCall(caller, pattern, this.transport, outcome, (performance.now() - startedHr) / 1000);
   }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {

@@ -16,6 +16,8 @@ type Awaitable<T> = T | Promise<T>;
 /** Extras Nest passes to the transport with an event handler: who subscribes. */
 export interface EventHandlerExtras {
   subscriber: string;
+  /** The module whose contract declares the event: who publishes it. */
+  publisher: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export function Handles<C extends AnyContract, K extends RequestName<C>>(contrac
  * receives every event once (its own consumer group), whichever process hosts it.
  */
 export function OnEvent<C extends AnyContract, K extends EventName<C>>(contract: C, name: K, subscriber: string) {
-  const extras: EventHandlerExtras = { subscriber };
+  const extras: EventHandlerExtras = { subscriber, publisher: contract.module };
   const decorate = applyDecorators(EventPattern(name, extras), UseFilters(BusExceptionFilter));
   return <F extends (payload: PayloadOf<C['events'][K]>, ...rest: any[]) => Awaitable<unknown>>(
     target: object,

@@ -32,9 +32,17 @@ export class BusMetrics {
   private readonly calls = hotPathMetric('cleave_bus_call_duration_seconds', () =>
     new HotPathHistogram(
       'cleave_bus_call_duration_seconds',
-      'Bus calls made by this instance, from send to answer',
-      ['pattern', 'transport', 'outcome'],
-      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      'Bus calls made by this instance, from send to answer, by calling module, pattern, transport and outcome',
+      ['caller', 'pattern', 'transport', 'outcome'],
+      BUCKETS,
+    ),
+  );
+  private readonly events = hotPathMetric('cleave_event_handler_duration_seconds', () =>
+    new HotPathHistogram(
+      'cleave_event_handler_duration_seconds',
+      'Events handled by this instance, by subscribing module, event, transport and outcome',
+      ['subscriber', 'event', 'transport', 'outcome'],
+      BUCKETS,
     ),
   );
   private readonly dropped = getOrCreate('cleave_bus_expired_total', () =>
@@ -75,6 +83,7 @@ export class BusMetrics {
   });
   private readonly handledChildren = new Map<string, { inc(): void }>();
   private readonly callChildren = new Map<string, { observe(v: number): void }>();
+  private readonly eventChildren = new Map<string, { observe(v: number): void }>();
 
   countHandled(pattern: string, transport: TransportName, outcome: Outcome): void {
     const key = `${pattern}|${transport}|${outcome}`;
@@ -83,10 +92,18 @@ export class BusMetrics {
     child.inc();
   }
 
-  observeCall(pattern: string, transport: TransportName, outcome: Outcome, seconds: number): void {
-    const key = `${pattern}|${transport}|${outcome}`;
+  observeCall(caller: string, pattern: string, transport: TransportName, outcome: Outcome, seconds: number): void {
+    const key = `${caller}|${pattern}|${transport}|${outcome}`;
     let child = this.callChildren.get(key);
-    if (!child) this.callChildren.set(key, (child = this.calls.labels(pattern, transport, outcome)));
+    if (!child) this.callChildren.set(key, (child = this.calls.labels(caller, pattern, transport, outcome)));
+    child.observe(seconds);
+  }
+
+  /** One delivery of `event` to `subscriber`'s handler, and how long the handler took. */
+  observeEvent(subscriber: string, event: string, transport: TransportName, outcome: Outcome, seconds: number): void {
+    const key = `${subscriber}|${event}|${transport}|${outcome}`;
+    let child = this.eventChildren.get(key);
+    if (!child) this.eventChildren.set(key, (child = this.events.labels(subscriber, event, transport, outcome)));
     child.observe(seconds);
   }
 
@@ -106,6 +123,8 @@ export class BusMetrics {
     this.dropped.labels(pattern).inc();
   }
 }
+
+const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 function getOrCreate<T>(name: string, create: () => T): T {
   return (register.getSingleMetric(name) as T | undefined) ?? create();

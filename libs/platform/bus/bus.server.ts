@@ -14,6 +14,8 @@ import { BusAttributes, busSpanAttributes, contextFromTraceparent, endBusSpan, f
 export interface Subscription {
   subscriber: string;
   event: string;
+  /** The module whose contract declares the event. */
+  publisher?: string;
 }
 
 /**
@@ -41,13 +43,14 @@ export abstract class BusServer extends Server {
     super.addHandler(eventKey(subscriber, this.normalizePattern(pattern as string)), callback, true, extras);
   }
 
-  /** Every (subscribing module, event) pair with a handler in this process. */
+  /** Every (subscribing module, event) pair with a handler in this process, with the event's publisher. */
   subscriptions(): Subscription[] {
     const result: Subscription[] = [];
     for (const [key, handler] of this.messageHandlers) {
       if (!handler.isEventHandler) continue;
       const [subscriber, event] = key.split('\u0000');
-      result.push({ subscriber, event });
+      const publisher = (handler.extras as Partial<EventHandlerExtras> | undefined)?.publisher;
+      result.push(publisher ? { subscriber, event, publisher } : { subscriber, event });
     }
     return result;
   }
@@ -90,10 +93,12 @@ export abstract class BusServer extends Server {
     // One scope: the call context and the span as the active OpenTelemetry context (with no
     // SDK and no incoming trace the span is the invalid no-op one: nothing to carry).
     const active = span.spanContext().traceId === INVALID_TRACEID ? parent : trace.setSpan(parent, span);
-    return runInCall(call, () => this.run(handler, envelope, context, span), active);
+    return runInCall(call, () => this.run(handler, envelope, context, span, kind === SpanKind.CONSUMER ? module : undefined), active);
   }
 
-  private async run(handler: MessageHandler, envelope: Envelope, context: BusContext, span: Span): Promise<unknown> {
+  /** `subscriber`: the module an event is delivered to (undefined for a request). */
+  private async run(handler: MessageHandler, envelope: Envelope, context: BusContext, span: Span, subscriber?: string): Promise<unknown> {
+    const started = subscriber === undefined ? 0 : performance.now();
     try {
       const delay = this.faultDelays.get(envelope.pattern);
       if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -101,10 +106,12 @@ export abstract class BusServer extends Server {
       let result = await handler(envelope.data, context);
       if (isObservable(result)) result = await lastValueFrom(result, { defaultValue: undefined });
       this.metrics.countHandled(envelope.pattern, this.transport, 'ok');
+      if (subscriber !== undefined) this.metrics.observeEvent(subscriber, envelope.pattern, this.transport, 'ok', (performance.now() - started) / 1000);
       endBusSpan(span);
       return result;
     } catch (error) {
       this.metrics.countHandled(envelope.pattern, this.transport, 'error');
+      if (subscriber !== undefined) this.metrics.observeEvent(subscriber, envelope.pattern, this.transport, 'error', (performance.now() - started) / 1000);
       const data = asErrorData(error);
       failBusSpan(span, data);
       throw data;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Controller, INestApplication, Injectable, Module } from '@nestjs/common';
 import { Ctx } from '@nestjs/microservices';
 import Redis from 'ioredis';
+import { register } from 'prom-client';
 import { clientFor, defineContract, event, request } from '@cleave/contracts/kernel/contract';
 import { ConflictError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { startBusApp, testBusOptions } from '../../../test/support/bus-app';
@@ -11,6 +12,7 @@ import { BusContext } from './bus.context';
 import { Handles, OnEvent } from './bus.decorators';
 import { BusModule } from './bus.module';
 import { ServiceBus } from './service-bus';
+import { InProcessServer } from './transports/in-process/in-process.server';
 import { Topology } from '@cleave/platform/process';
 import { parseResilienceConfig } from '@cleave/platform/resilience';
 
@@ -140,7 +142,25 @@ describe('ServiceBus in one process', () => {
     await caller.bus.publish(echoContract, 'echo.happened', { n: 1 });
     await eventually(async () => expect([received.audit.length, received.mirror.length]).toEqual([1, 1]), 5000, 10);
   });
+
+  it('counts each call under the module making it, each event under the module taking it', async () => {
+    await caller.echo.relay({ ms: 1 });
+    const calls = await metricValues('cleave_bus_call_duration_seconds_count');
+    // Made in echo's relay handler; made by the test, outside any handler: the process's name.
+    expect(calls).toContainEqual(expect.objectContaining({ caller: 'echo', pattern: 'echo.slow', outcome: 'ok' }));
+    expect(calls).toContainEqual(expect.objectContaining({ caller: 'all', pattern: 'echo.relay', outcome: 'ok' }));
+    const events = await metricValues('cleave_event_handler_duration_seconds_count');
+    expect(events).toContainEqual(expect.objectContaining({ subscriber: 'audit', event: 'echo.happened', transport: 'local', outcome: 'ok' }));
+    expect(app.get(InProcessServer).subscriptions()).toContainEqual({ subscriber: 'mirror', event: 'echo.happened', publisher: 'echo' });
+  });
 });
+
+/** The labels of every value of a metric of this process (a histogram's `_count` series, say). */
+async function metricValues(name: string): Promise<Record<string, string | number>[]> {
+  const family = name.replace(/_(count|sum|bucket)$/, '');
+  const metric = await register.getSingleMetric(family)!.get();
+  return metric.values.filter((v) => (v as { metricName?: string }).metricName === name).map((v) => v.labels as Record<string, string | number>);
+}
 
 describe('ServiceBus across two processes over Redis', () => {
   let redisUrl: string;

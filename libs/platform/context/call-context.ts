@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from '@opentelemetry/api';
+import { MODULE_KEY } from './module-key';
 
 /** What a handler's own outgoing calls inherit from the message being handled. */
 export interface CallContext {
@@ -26,6 +27,16 @@ const storage = new AsyncLocalStorage<Scope>();
 
 export function currentCall(): CallContext | undefined {
   return storage.getStore()?.call;
+}
+
+/**
+ * The module doing the current work: the one handling the bus message, else the one the
+ * HTTP request belongs to (MODULE_KEY, set by the gateway's tracing middleware). Undefined
+ * outside both (a timer, a startup task).
+ */
+export function currentModule(): string | undefined {
+  const scope = storage.getStore();
+  return scope?.call?.module ?? (scope?.otel?.getValue(MODULE_KEY) as string | undefined);
 }
 
 /** Runs `fn` as the handling of a message; `otel`, when given, becomes the active OpenTelemetry context. */

@@ -1,7 +1,7 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { context, trace } from '@opentelemetry/api';
 import pino, { DestinationStream, Level, Logger as Pino } from 'pino';
-import { currentCall, MODULE_KEY } from '@cleave/platform/context';
+import { currentModule } from '@cleave/platform/context';
 import { onSettingsChange } from '@cleave/platform/config';
 import { LEVELS, LoggingSettings } from './logging.settings';
 
@@ -29,7 +29,7 @@ function traceFields(): Record<string, string> {
     fields.trace_id = traceId;
     fields.span_id = spanId;
   }
-  const module = currentCall()?.module ?? (active.getValue(MODULE_KEY) as string | undefined);
+  const module = currentModule();
   if (module) fields.module = module;
   return fields;
 }

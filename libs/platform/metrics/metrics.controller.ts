@@ -1,5 +1,5 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { collectDefaultMetrics, register } from 'prom-client';
+import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { collectDefaultMetrics, MetricObjectWithValues, MetricValue, register } from 'prom-client';
 
 /**
  * prom-client's default metrics include three gauges named like counters
@@ -11,7 +11,21 @@ const REDUNDANT_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_reques
 
 let defaultsCollected = false;
 
-/** Prometheus scrape endpoint of this process. */
+/** One metric as `GET /metrics?format=json` gives it: prom-client's own JSON form. */
+export type MetricSnapshot = MetricObjectWithValues<MetricValue<string>>;
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+interface TextResponse {
+  status(code: number): { json(body: unknown): unknown };
+  type(type: string): { send(body: string): unknown };
+}
+
+/**
+ * Prometheus scrape endpoint of this process. `?format=json` answers prom-client's JSON
+ * instead, and `&names=a,b` reads only those metrics: what the gateway's dashboard samples,
+ * so its reads run only the collectors it shows.
+ */
 @Controller('metrics')
 export class MetricsController {
   constructor() {
@@ -23,8 +37,31 @@ export class MetricsController {
   }
 
   @Get()
-  @Header('Content-Type', register.contentType)
-  metrics(): Promise<string> {
-    return register.metrics();
+  @Header('Cache-Control', 'no-store')
+  async metrics(@Res() res: TextResponse, @Query('format') format?: string, @Query('names') names?: string): Promise<void> {
+    if (format === undefined || format === 'text') {
+      res.type(register.contentType).send(await register.metrics());
+      return;
+    }
+    if (format !== 'json') {
+      res.status(400).json({ statusCode: 400, error: 'BAD_REQUEST', message: 'format must be text or json' });
+      return;
+    }
+    const wanted = typeof names === 'string' && names ? names.split(',') : undefined;
+    if (wanted && !wanted.every((name) => METRIC_NAME.test(name))) {
+      res.status(400).json({ statusCode: 400, error: 'BAD_REQUEST', message: 'names must be a comma-separated list of metric names' });
+      return;
+    }
+    res.status(200).json(await readMetrics(wanted));
   }
+}
+
+/**
+ * The process's metrics as JSON, all or the named ones (absent names are skipped). Read
+ * concurrently: gauges that share one query per read (the outbox's) then share it.
+ */
+export async function readMetrics(names?: readonly string[]): Promise<MetricSnapshot[]> {
+  if (!names) return (await register.getMetricsAsJSON()) as MetricSnapshot[];
+  const metrics = names.map((name) => register.getSingleMetric(name)).filter((m) => m !== undefined);
+  return (await Promise.all(metrics.map((metric) => metric.get()))) as MetricSnapshot[];
 }

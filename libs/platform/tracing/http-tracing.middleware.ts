@@ -6,8 +6,8 @@ import { logLevelEnabled } from '@cleave/platform/logging';
 import { MODULE_KEY } from '@cleave/platform/context';
 import { cleaveTracer, formatTraceparent } from './trace-context';
 
-/** Operational endpoints are polled all the time and are not worth a trace each. */
-const UNTRACED = /^\/(health|metrics|traces)(\/|\?|$)/;
+/** Operational endpoints (and the dashboard watching them) are polled all the time and are not worth a trace each. */
+const UNTRACED = /^\/(health|metrics|traces|dashboard)(\/|\?|$)/;
 const propagator = new W3CTraceContextPropagator();
 
 type Request = IncomingMessage & { originalUrl?: string; baseUrl?: string; route?: { path?: unknown } };

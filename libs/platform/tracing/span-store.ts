@@ -32,6 +32,8 @@ export interface TraceSummary {
   spanCount: number;
   processes: string[];
   errors: number;
+  /** The HTTP status the root span answered, when the trace began with an HTTP request. */
+  statusCode?: number;
 }
 
 /**
@@ -122,7 +124,7 @@ export function summarize(traceId: string, spans: readonly StoredSpan[]): TraceS
     if (span.status === 'error') errors++;
     processes.add(span.process);
   }
-  return {
+  const summary: TraceSummary = {
     traceId,
     name: (root ?? first).name,
     startTime: new Date(start).toISOString(),
@@ -131,4 +133,7 @@ export function summarize(traceId: string, spans: readonly StoredSpan[]): TraceS
     processes: [...processes].sort(),
     errors,
   };
+  const statusCode = root?.attributes['http.response.status_code'];
+  if (typeof statusCode === 'number') summary.statusCode = statusCode;
+  return summary;
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
+import { InProcessServer } from '@cleave/platform/bus';
 import { HealthSettings } from '../health.settings';
 import { Readiness } from '../readiness.service';
 import { withTimeout } from '../with-timeout';
@@ -22,6 +23,7 @@ export class Heartbeat implements BeforeApplicationShutdown {
     private readonly settings: HealthSettings,
     private readonly registry: ServiceRegistry,
     private readonly readiness: Readiness,
+    private readonly handlers: InProcessServer,
   ) {}
 
   /** Called once the process serves HTTP at `url`. */
@@ -37,6 +39,8 @@ export class Heartbeat implements BeforeApplicationShutdown {
       pid: process.pid,
       startedAt: new Date().toISOString(),
       url,
+      // Known once the handlers are registered (every transport's server holds the same ones).
+      subscriptions: this.handlers.subscriptions(),
     };
     await this.beat();
     this.timer = setInterval(() => void this.beat(), this.settings.heartbeatMs);

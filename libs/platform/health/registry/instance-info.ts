@@ -1,3 +1,5 @@
+import type { Subscription } from '@cleave/platform/bus';
+
 /** What an instance tells the registry about itself with every heartbeat. */
 export interface InstanceInfo {
   instanceId: string;
@@ -14,4 +16,10 @@ export interface InstanceInfo {
   lastSeen: string;
   /** Where its HTTP endpoints (health, metrics) answer. */
   url?: string;
+  /**
+   * The events its modules take, as their @OnEvent handlers declare, with each event's
+   * publisher (the module of the contract declaring it): the event edges of the dashboard's
+   * topology diagram, known before any event flows.
+   */
+  subscriptions?: Subscription[];
 }

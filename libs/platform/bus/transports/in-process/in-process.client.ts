@@ -35,10 +35,11 @@ export class InProcessClient extends BusClientProxy {
     const envelope = this.requestEnvelope(pattern, copy, timeoutMs, undefined, traceparent);
     const started = Date.now();
     const startedHr = performance.now();
+    const caller = this.caller();
     return new Promise((resolve, reject) => {
       const remaining = envelope.deadline! - started;
       const timer = setTimeout(() => {
-        this.record(pattern, 'timeout', startedHr);
+        this.record(caller, pattern, 'timeout', startedHr);
         reject(this.timeoutError(module, pattern, envelope, started));
       }, remaining > 0 ? remaining : 0);
       this.server.handleRequest(envelope).then(
@@ -46,15 +47,15 @@ export class InProcessClient extends BusClientProxy {
           clearTimeout(timer);
           try {
             resolve(jsonCopy(result));
-            this.record(pattern, 'ok', startedHr);
+            this.record(caller, pattern, 'ok', startedHr);
           } catch (error) {
-            this.record(pattern, 'error', startedHr);
+            this.record(caller, pattern, 'error', startedHr);
             reject(new InternalError(`The answer to ${pattern} could not be serialised: ${(error as Error).message}`));
           }
         },
         (error) => {
           clearTimeout(timer);
-          this.record(pattern, 'error', startedHr);
+          this.record(caller, pattern, 'error', startedHr);
           reject(CleaveError.fromJSON(error));
         },
       );

@@ -13,6 +13,7 @@ interface Pending {
   reject(error: Error): void;
   timer: NodeJS.Timeout;
   pattern: string;
+  caller: string;
   startedHr: number;
 }
 
@@ -55,18 +56,19 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
     }
     const started = Date.now();
     const startedHr = performance.now();
+    const caller = this.caller();
     return new Promise((resolve, reject) => {
       const remaining = envelope.deadline! - started;
       const timer = setTimeout(() => {
         if (!this.pending.delete(envelope.id)) return;
-        this.record(pattern, 'timeout', startedHr);
+        this.record(caller, pattern, 'timeout', startedHr);
         reject(this.timeoutError(module, pattern, envelope, started));
       }, remaining > 0 ? remaining : 0);
-      this.pending.set(envelope.id, { resolve, reject, timer, pattern, startedHr });
+      this.pending.set(envelope.id, { resolve, reject, timer, pattern, caller, startedHr });
       this.redis.command.lpush(this.redis.keys.requests(module), message).catch((error: Error) => {
         if (!this.pending.delete(envelope.id)) return;
         clearTimeout(timer);
-        this.record(pattern, 'error', startedHr);
+        this.record(caller, pattern, 'error', startedHr);
         reject(new ServiceUnavailableError(`Cannot reach ${module}: Redis refused the request (${error.message})`, { target: module, pattern }));
       });
     });
@@ -128,10 +130,10 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
     this.pending.delete(reply.id);
     clearTimeout(pending.timer);
     if ('error' in reply) {
-      this.record(pending.pattern, 'error', pending.startedHr);
+      this.record(pending.caller, pending.pattern, 'error', pending.startedHr);
       pending.reject(CleaveError.fromJSON(reply.error));
     } else {
-      this.record(pending.pattern, 'ok', pending.startedHr);
+      this.record(pending.caller, pending.pattern, 'ok', pending.startedHr);
       pending.resolve(reply.data);
     }
   }
