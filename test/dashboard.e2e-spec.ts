@@ -105,6 +105,7 @@ function dashboardJourney(topology: 'monolith' | 'split'): void {
     await waterfall.locator('.span-row .span-head').first().click();
     await waterfall.locator('table.attributes').getByText('http.route').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, `dashboard-${topology}.png`), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, `dashboard-${topology}-top.png`), fullPage: true, clip: { x: 0, y: 0, width: 1440, height: 1600 } });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(ARTIFACTS, `dashboard-${topology}-phone.png`) });
     await page.setViewportSize({ width: 1440, height: 1000 });
