@@ -137,7 +137,8 @@ describe('tracing: one request followed across processes (split)', () => {
     const listed = await eventually(async () => {
       const recent = await request(url).get('/traces?limit=20').set('Authorization', `Bearer ${admin}`).expect(200);
       const summary = (recent.body.traces as { traceId: string; name: string; processes: string[]; spanCount: number }[]).find((t) => t.traceId === traceId);
-      if (!summary || !summary.processes.includes('catalog')) throw new Error('not listed yet');
+      // Each process flushes its own spans: wait for both, not just the first to arrive.
+      if (!summary || !summary.processes.includes('catalog') || !summary.processes.includes('gateway')) throw new Error('not listed yet');
       return summary;
     });
     expect(listed).toMatchObject({ name: 'GET /products', processes: ['catalog', 'gateway'] });
