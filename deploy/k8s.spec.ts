@@ -86,6 +86,8 @@ describe('Kubernetes manifests (kubectl kustomize deploy/)', () => {
     expect(existsSync(join(root, `apps/${name}/src/main.ts`))).toBe(true);
     const env = new Map((container.env ?? []).map((e) => [e.name, e]));
     expect(env.get('CLEAVE_PROCESS')?.value).toBe(name);
+    // Pod host names do not resolve: the registry carries the pod's IP.
+    expect(env.get('CLEAVE_ADVERTISED_HOST')?.valueFrom).toEqual({ fieldRef: { fieldPath: 'status.podIP' } });
     for (const module of spec.modules ?? []) {
       const key = `DATABASE_URL_${module.toUpperCase()}`;
       expect(env.get(key)?.valueFrom?.secretKeyRef).toEqual({ name: 'cleave-secrets', key });

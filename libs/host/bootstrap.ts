@@ -75,7 +75,7 @@ async function start(defaults: ProcessDefaults): Promise<void> {
   await app.listen(listen.port, listen.host);
 
   const address = app.getHttpServer().address() as { port: number };
-  await app.get(Heartbeat).start(`http://${listen.host === '0.0.0.0' ? hostname() : listen.host}:${address.port}`);
+  await app.get(Heartbeat).start(listen.host, address.port);
   const hosted = [...(spec.gateway ? ['gateway'] : []), ...spec.modules].join(', ');
   logger.pino.info({ context: 'Cleave', url: `http://127.0.0.1:${address.port}`, topology: topology.name, hosts: hosted }, `${processName} ready`);
   // Also as plain text: scripts and the e2e harness wait for this exact line.

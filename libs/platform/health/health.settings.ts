@@ -14,6 +14,10 @@ export class HealthSettings extends defineSettings('health', 'Registry and healt
     defaultDoc: "package.json's version",
     doc: 'version each instance reports to the registry (`GET /services`)',
   }),
+  advertisedHost: setting.optional('CLEAVE_ADVERTISED_HOST', {
+    defaultDoc: '`HOST`, or the machine\'s host name when `HOST` is `0.0.0.0` or `::`',
+    doc: 'host name or address at which the other instances reach this one\'s HTTP endpoints (its registry URL, where the dashboard reads its metrics); in Kubernetes, the pod IP',
+  }),
 }) {}
 
 function packageVersion(): string {

@@ -26,8 +26,8 @@ export class Heartbeat implements BeforeApplicationShutdown {
     private readonly handlers: InProcessServer,
   ) {}
 
-  /** Called once the process serves HTTP at `url`. */
-  async start(url: string): Promise<void> {
+  /** Called once the process serves HTTP on `listenHost`:`port`. */
+  async start(listenHost: string, port: number): Promise<void> {
     const spec = this.bus.topology.process(this.bus.processName);
     this.info = {
       instanceId: this.bus.instanceId,
@@ -38,7 +38,7 @@ export class Heartbeat implements BeforeApplicationShutdown {
       host: hostname(),
       pid: process.pid,
       startedAt: new Date().toISOString(),
-      url,
+      url: instanceUrl(this.settings.advertisedHost ?? listenHost, port),
       // Known once the handlers are registered (every transport's server holds the same ones).
       subscriptions: this.handlers.subscriptions(),
     };
@@ -75,4 +75,10 @@ export class Heartbeat implements BeforeApplicationShutdown {
     await withTimeout(this.beating ?? Promise.resolve(), REGISTRY_TIMEOUT_MS).catch(() => undefined);
     if (this.info) await withTimeout(this.registry.withdraw(this.info.instanceId), REGISTRY_TIMEOUT_MS).catch(() => undefined);
   }
+}
+
+/** Where the other instances reach this one: a wildcard listen address is no address to call. */
+function instanceUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? hostname() : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
