@@ -11,6 +11,9 @@ import { MODULE_NAMES } from './domain-modules';
 import { ProcessModule } from './process.module';
 import { ALL_SETTINGS, PLATFORM_SETTINGS, processSchema } from './settings';
 
+/** Read by scripts and the test harness, not by a process: no warning for them. */
+const TOOLING_VARIABLES = ['CLEAVE_INSTANCES', 'CLEAVE_TEST_POSTGRES_URL', 'CLEAVE_E2E_SKIP_BUILD', 'CLEAVE_TEST_REDIS_PID', 'CLEAVE_WRITE_CONFIG_DOCS'];
+
 export interface ProcessDefaults {
   /** Topology when CLEAVE_TOPOLOGY is unset. */
   topology: string;
@@ -67,6 +70,8 @@ async function start(defaults: ProcessDefaults): Promise<void> {
 
   // One JSON logger for the process, Nest's own lines included (trace ids: see JsonLogger).
   const logger = JsonLogger.forProcess({ process: processName, instance: bus.instanceId }, live.get(LoggingSettings));
+  const typos = live.undeclared(TOOLING_VARIABLES);
+  if (typos.length) logger.warn(`Ignoring ${typos.join(', ')}: not settings of Cleave (every setting is in .env.example)`, 'Config');
   const app = await NestFactory.create(ProcessModule.forProcess({ live, module: config.module }, bus), { logger });
   app.enableShutdownHooks();
   app.connectMicroservice({ strategy: app.get(InProcessServer) });

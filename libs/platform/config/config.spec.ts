@@ -238,6 +238,11 @@ describe('the sources of a process', () => {
       expect(config.get(DemoSettings).ratio).toBe(0.1);
     });
 
+    it('names the variables with Cleave\'s prefix that no setting declares', () => {
+      const config = start({ CLEAVE_CACHE_TTL: '5', CLEAVE_TOOL: '1', DEMO_PORT: '1' });
+      expect(config.undeclared(['CLEAVE_TOOL'])).toEqual(['CLEAVE_CACHE_TTL']);
+    });
+
     it('masks secrets in its view', async () => {
       const config = start({ DEMO_URL: 'redis://user:hunter22@redis:6379', DEMO_PASSWORD: 'hunter22-long', DEMO_DB_ORDERS: 'postgres://cleave:pw@pg/orders' });
       const view = JSON.stringify(config.view());

@@ -83,6 +83,14 @@ export class LiveConfig {
     return [...new Set([...this.sources.read().envFiles, ...this.loaded.files])];
   }
 
+  /**
+   * Variables with Cleave's prefix that no lib declares: most likely a typo, which would
+   * otherwise be ignored in silence. `tooling` names the ones scripts and tests read.
+   */
+  undeclared(tooling: readonly string[] = []): string[] {
+    return Object.keys(this.sources.read().env).filter((name) => name.startsWith('CLEAVE_') && !this.known.declares(name) && !tooling.includes(name));
+  }
+
   onReload(listener: (outcome: ReloadOutcome) => void): () => void {
     this.reloadListeners.add(listener);
     return () => this.reloadListeners.delete(listener);
