@@ -49,7 +49,7 @@ export interface ListProducts {
   limit?: number;
   offset?: number;
   category?: string;
-  /** Text search in name and description, case-insensitive. */
+  /** Words to find in name and description: each starts a word of the product, in any case (a full-text index). */
   q?: string;
   sort?: ProductSort;
   /** Admin: list deactivated products too. */

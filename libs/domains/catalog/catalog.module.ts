@@ -3,16 +3,15 @@ import { DatabaseModule } from '@cleave/platform/database';
 import { ReadCacheModule } from '@cleave/platform/cache';
 import { Product } from './product.entity';
 import { StockReservation } from './stock-reservation.entity';
-import { CreateCatalog1767000000002 } from './migrations/1767000000002-create-catalog';
-import { CatalogCategoriesReservations1767000000202 } from './migrations/1767000000202-catalog-categories-reservations';
 import { CatalogHandlers } from './catalog.handlers';
 import { ProductsService } from './products.service';
 import { StockService } from './stock.service';
 import { ProductCache } from './product.cache';
 import { ReservationExpirySweeper } from './reservation-expiry.sweeper';
 import { CATALOG_CLOCK } from './catalog.settings';
+import { CATALOG_MIGRATIONS } from './catalog.migrations';
 
-export const CATALOG_MIGRATIONS = [CreateCatalog1767000000002, CatalogCategoriesReservations1767000000202];
+export { CATALOG_MIGRATIONS };
 
 @Module({
   imports: [

@@ -4,8 +4,7 @@ import { CacheMetrics, MemoryReadCache } from '@cleave/platform/cache';
 import { WriteQueue } from '@cleave/platform/database';
 import { Product } from './product.entity';
 import { StockReservation } from './stock-reservation.entity';
-import { CreateCatalog1767000000002 } from './migrations/1767000000002-create-catalog';
-import { CatalogCategoriesReservations1767000000202 } from './migrations/1767000000202-catalog-categories-reservations';
+import { CATALOG_MIGRATIONS } from './catalog.migrations';
 import { ProductCache } from './product.cache';
 import { ProductsService } from './products.service';
 import { StockService } from './stock.service';
@@ -29,7 +28,7 @@ export async function openCatalog(
   const dataSource = new DataSource({
     ...(database as DataSourceOptions),
     entities: [Product, StockReservation],
-    migrations: [CreateCatalog1767000000002, CatalogCategoriesReservations1767000000202],
+    migrations: CATALOG_MIGRATIONS,
     migrationsRun: true,
   });
   await dataSource.initialize();

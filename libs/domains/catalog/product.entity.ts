@@ -41,6 +41,10 @@ export class Product {
   @Column({ name: 'description_folded', type: 'text' })
   descriptionFolded!: string;
 
+  /** The words search looks in (search-words.ts), full-text indexed by each database. */
+  @Column({ name: 'search_text', type: 'text', select: false })
+  searchText!: string;
+
   /** ISO-8601 UTC; a string sorts and compares the same on SQLite and PostgreSQL. */
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;

@@ -1,6 +1,7 @@
 import { ValidationError } from '@cleave/contracts/kernel/errors';
 import { CreateProduct, ListProducts, ProductSort, UpdateProduct } from '@cleave/contracts/catalog/catalog.contract';
 import { Product } from './product.entity';
+import { searchTerms } from './search-words';
 
 /** The integer columns are 32-bit on every database. */
 export const MAX_INT = 2_147_483_647;
@@ -58,8 +59,8 @@ export interface ListQuery {
   limit: number;
   offset: number;
   category?: string;
-  /** Lower-cased search text, LIKE wildcards escaped. */
-  pattern?: string;
+  /** The words searched for (search-words.ts); none: no search. */
+  terms: string[];
   sort: ProductSort;
   includeInactive: boolean;
 }
@@ -71,20 +72,14 @@ export function validListQuery(request: ListProducts): ListQuery {
   if (!SORTS.includes(sort)) throw new ValidationError(`sort must be one of ${SORTS.join(', ')}`);
   if (typeof includeInactive !== 'boolean') throw new ValidationError('includeInactive must be a boolean');
   if (q !== undefined && (typeof q !== 'string' || q.length > 200)) throw new ValidationError('q must be a string of at most 200 characters');
-  const text = q?.trim().toLowerCase();
   return {
     limit: Math.min(limit, MAX_LIMIT),
     offset,
     category: category === undefined ? undefined : validCategory(category),
-    pattern: text ? `%${escapeLike(text)}%` : undefined,
+    terms: q === undefined ? [] : searchTerms(q),
     sort,
     includeInactive,
   };
-}
-
-/** For `LIKE ... ESCAPE '\'`: the searched text matches itself, `%` and `_` included. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function validName(name: unknown): string {

@@ -108,7 +108,7 @@ describe('ProductsService', () => {
       expect(names((await kit.products.listProducts({ category: 'general' })).items)).toEqual(['Thing']);
     });
 
-    it('searches name and description, case-insensitively, wildcards taken literally', async () => {
+    it('searches the words of name and description: every word searched starts one, in any case', async () => {
       await create({ name: 'Red Widget', description: 'made of steel' });
       await create({ name: 'Blue gadget', description: 'A WIDGET holder' });
       await create({ name: '100% cotton', description: 'shirt_large' });
@@ -117,14 +117,30 @@ describe('ProductsService', () => {
       const search = async (q: string) => names((await kit.products.listProducts({ q, sort: 'name' })).items);
       expect(await search('widget')).toEqual(['Blue gadget', 'Red Widget']);
       expect(await search('STEEL')).toEqual(['Red Widget']);
-      expect(await search('%')).toEqual(['100% cotton']);
-      expect(await search('r_d')).toEqual([]);
-      expect(await search('t_la')).toEqual(['100% cotton']);
-      expect(await search('0%c')).toEqual([]);
-      expect(await search('\\')).toEqual([]);
+      expect(await search('wid')).toEqual(['Blue gadget', 'Red Widget']);
+      expect(await search('widget red')).toEqual(['Red Widget']);
+      expect(await search('red widget holder')).toEqual([]);
+      expect(await search('100%')).toEqual(['100% cotton']);
+      expect(await search('large')).toEqual(['100% cotton']);
+      expect(await search('idget')).toEqual([]);
       expect(await search('CRÈME')).toEqual(['Crème brûlée set']);
       expect(await search('ébène')).toEqual(['Crème brûlée set']);
+      expect(await search('creme')).toEqual([]);
+      // No word at all (only punctuation or spaces): no search, every product.
       expect((await search('  ')).length).toBe(5);
+      expect((await search('%_\\')).length).toBe(5);
+    });
+
+    it('keeps the search words of a renamed product or a new description', async () => {
+      const lamp = await create({ name: 'Desk lamp', description: 'brass' });
+      await kit.products.updateProduct({ id: lamp.id, name: 'Floor lamp' });
+      expect(names((await kit.products.listProducts({ q: 'desk' })).items)).toEqual([]);
+      expect(names((await kit.products.listProducts({ q: 'floor brass' })).items)).toEqual(['Floor lamp']);
+      await kit.products.updateProduct({ id: lamp.id, description: 'chrome' });
+      expect(names((await kit.products.listProducts({ q: 'lamp brass' })).items)).toEqual([]);
+      expect(names((await kit.products.listProducts({ q: 'lamp chrome' })).items)).toEqual(['Floor lamp']);
+      await kit.products.adjustStock({ id: lamp.id, delta: 3 });
+      expect(names((await kit.products.listProducts({ q: 'chrome' })).items)).toEqual(['Floor lamp']);
     });
 
     it('sorts by price both ways, by name and by newest', async () => {

@@ -10,6 +10,7 @@ import { toProductView } from './product.view';
 import { ProductCache } from './product.cache';
 import { MAX_INT, validDelta, validListQuery, validNewProduct, validUpdate } from './product.input';
 import { CATALOG_CLOCK, Clock } from './catalog.settings';
+import { ftsMatch, searchDocument, tsQuery } from './search-words';
 
 /** The ORDER BY of each sort; every one ends with the id, so pages never overlap nor skip. */
 const ORDER: Record<ProductSort, [string, 'ASC' | 'DESC'][]> = {
@@ -31,7 +32,14 @@ export class ProductsService {
   async createProduct(request: CreateProduct): Promise<ProductView> {
     const now = this.clock().toISOString();
     const fields = validNewProduct(request);
-    const product = this.dataSource.getRepository(Product).create({ id: randomUUID(), ...fields, ...folded(fields), createdAt: now, updatedAt: now });
+    const product = this.dataSource.getRepository(Product).create({
+      id: randomUUID(),
+      ...fields,
+      ...folded(fields),
+      searchText: searchDocument(fields.name, fields.description),
+      createdAt: now,
+      updatedAt: now,
+    });
     // Nothing to invalidate: a new id cannot be cached, since unknown ids never are.
     await this.writes.run(() => this.dataSource.getRepository(Product).insert(product));
     return toProductView(product);
@@ -44,6 +52,12 @@ export class ProductsService {
     const changes: Partial<Product> = { ...fields, ...folded(fields), updatedAt: this.clock().toISOString() };
     const view = await this.writes.run(() =>
       this.dataSource.transaction(async (manager) => {
+        if (fields.name !== undefined || fields.description !== undefined) {
+          // The search words come from both: the one not changed is read, in the same transaction.
+          const current = await manager.findOneBy(Product, { id });
+          if (!current) throw notFound(id);
+          changes.searchText = searchDocument(fields.name ?? current.name, fields.description ?? current.description);
+        }
         const result = await manager.update(Product, { id }, changes);
         if (!result.affected) throw notFound(id);
         return toProductView(await manager.findOneByOrFail(Product, { id }));
@@ -82,11 +96,13 @@ export class ProductsService {
 
   /** Not cached: pages, filters and sorts are many, and stock moves with every order. */
   async listProducts(request: ListProducts): Promise<ProductPage> {
-    const { limit, offset, category, pattern, sort, includeInactive } = validListQuery(request);
+    const { limit, offset, category, terms, sort, includeInactive } = validListQuery(request);
     const query = this.dataSource.getRepository(Product).createQueryBuilder('p');
     if (!includeInactive) query.andWhere('p.active = :active', { active: true });
     if (category) query.andWhere('p.category = :category', { category });
-    if (pattern) query.andWhere("(p.name_folded LIKE :pattern ESCAPE '\\' OR p.description_folded LIKE :pattern ESCAPE '\\')", { pattern });
+    // Each database's own full-text index (migration 1767000000302), never a scan of every product.
+    if (terms.length && this.dataSource.options.type === 'postgres') query.andWhere('p.search @@ CAST(:query AS tsquery)', { query: tsQuery(terms) });
+    else if (terms.length) query.andWhere('p.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH :match)', { match: ftsMatch(terms) });
     for (const [column, direction] of ORDER[sort]) query.addOrderBy(column, direction);
     const [items, total] = await query.take(limit).skip(offset).getManyAndCount();
     return { items: items.map(toProductView), total, limit, offset };
