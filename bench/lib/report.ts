@@ -2,6 +2,7 @@ import type { BusScenario } from '../scenarios/bus';
 import type { CheckoutScenario } from '../scenarios/checkout';
 import type { EventsScenario } from '../scenarios/events';
 import type { HttpScenario } from '../scenarios/http';
+import type { ScaleRoute, ScaleScenario } from '../scenarios/scale';
 import { Plans } from './context';
 import { Interference } from './interference';
 import { LatencyStats } from './stats';
@@ -33,7 +34,7 @@ export interface Results {
   quick: boolean;
   machine: Machine;
   plans: Plans;
-  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario; checkout?: CheckoutScenario };
+  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario; checkout?: CheckoutScenario; scale?: ScaleScenario };
   targets: Target[];
 }
 
@@ -62,6 +63,14 @@ export function targetsOf(scenarios: Results['scenarios']): Target[] {
   if (scenarios.http) {
     const v = scenarios.http.monolithVsFloor;
     targets.push({ name: 'Monolith GET /products/:id throughput vs bare NestJS floor', limit: '≥ 0.9x', measured: x(v), value: v, met: v >= 0.9 });
+  }
+  const scale = scenarios.scale;
+  if (scale && scale.rows.length > 1) {
+    const largest = scale.rows[scale.rows.length - 1];
+    for (const route of Object.keys(SCALE_ROUTES) as ScaleRoute[]) {
+      const v = largest.vsSmallest![route];
+      targets.push({ name: `${SCALE_ROUTES[route]} median at ${int(largest.products)} products vs ${int(scale.rows[0].products)}`, limit: '≤ 2x', measured: x(v), value: v, met: v <= 2 });
+    }
   }
   return targets;
 }
@@ -247,5 +256,32 @@ export function markdown(results: Results): string {
       '',
     );
   }
+  const scale = results.scenarios.scale;
+  if (scale) {
+    const p = results.plans.scale;
+    out.push(
+      `**6. Cost as work grows** (${scale.database}; products and orders seeded straight into the databases; each route timed over ${p.requests} sequential requests after ${p.warmupRequests} unmeasured; ` +
+        `the search finds the same ${SEARCH_NOTE} in every size, the category page holds 1% of the products; median / p99 in ms, and the median over the smallest size's)`,
+      '',
+      table(
+        ['products', "customer's orders", 'seeded in', ...Object.values(SCALE_ROUTES)],
+        scale.rows.map((r) => [
+          int(r.products),
+          int(r.customerOrders),
+          `${r.seedSec.toFixed(1)} s`,
+          ...(Object.keys(SCALE_ROUTES) as ScaleRoute[]).map((route) => `${ms(r.latency[route].median)} / ${ms(r.latency[route].p99)} (${x(r.vsSmallest![route])})`),
+        ]),
+      ),
+      '',
+    );
+  }
   return out.join('\n');
 }
+
+const SCALE_ROUTES: Record<ScaleRoute, string> = {
+  search: 'GET /products?q=',
+  category: 'GET /products?category=&sort=price',
+  orders: 'GET /orders (first page)',
+  checkout: 'POST /orders',
+};
+const SEARCH_NOTE = '50 products';

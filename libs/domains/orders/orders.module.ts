@@ -5,8 +5,7 @@ import { BusModule } from '@cleave/platform/bus';
 import { DatabaseModule } from '@cleave/platform/database';
 import { withOutbox } from '@cleave/platform/outbox';
 import { Order } from './order.entity';
-import { CreateOrders1767000000003 } from './migrations/1767000000003-create-orders';
-import { CheckoutSaga1767000001003 } from './migrations/1767000001003-checkout-saga';
+import { ORDERS_MIGRATIONS } from './orders.migrations';
 import { OrderRepository } from './order.repository';
 import { CheckoutSaga } from './checkout/checkout-saga';
 import { PlaceOrderService } from './checkout/place-order.service';
@@ -17,7 +16,7 @@ import { OrdersMetrics } from './orders.metrics';
 
 @Module({
   imports: [
-    DatabaseModule.forModule(withOutbox({ module: 'orders', entities: [Order], migrations: [CreateOrders1767000000003, CheckoutSaga1767000001003] })),
+    DatabaseModule.forModule(withOutbox({ module: 'orders', entities: [Order], migrations: ORDERS_MIGRATIONS })),
     BusModule.forClients(CatalogClient, PaymentsClient),
   ],
   controllers: [OrdersHandlers],

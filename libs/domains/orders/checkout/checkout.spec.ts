@@ -9,8 +9,7 @@ import { WriteQueue } from '@cleave/platform/database';
 import { Outbox, OUTBOX_MIGRATIONS, OutboxMessage, OutboxRelay } from '@cleave/platform/outbox';
 import { Order } from '../order.entity';
 import { OrderRepository } from '../order.repository';
-import { CreateOrders1767000000003 } from '../migrations/1767000000003-create-orders';
-import { CheckoutSaga1767000001003 } from '../migrations/1767000001003-checkout-saga';
+import { ORDERS_MIGRATIONS } from '../orders.migrations';
 import { OrdersSettings } from '../orders.settings';
 import { OrderLifecycleService } from '../manage/order-lifecycle.service';
 import { CheckoutSaga } from './checkout-saga';
@@ -149,7 +148,7 @@ describe('checkout saga', () => {
       type: 'better-sqlite3',
       database: ':memory:',
       entities: [Order, OutboxMessage],
-      migrations: [CreateOrders1767000000003, CheckoutSaga1767000001003, ...OUTBOX_MIGRATIONS],
+      migrations: [...ORDERS_MIGRATIONS, ...OUTBOX_MIGRATIONS],
       migrationsRun: true,
     });
     await dataSource.initialize();
