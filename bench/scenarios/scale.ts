@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { searchDocument } from '../../libs/domains/catalog/search-words';
 import { Context } from '../lib/context';
 import { LatencyStats, ratio, summarize } from '../lib/stats';
 import { ADMIN, api, checkoutBody, CleaveSystem, CHECKOUT_STOCK } from '../lib/system';
-import { openSqlite } from '../lib/sqlite';
+import { SEARCHED, seedInWorker } from '../lib/seed-sqlite';
 
 /** The routes whose cost must not grow with the data, timed one request at a time. */
 export type ScaleRoute = 'search' | 'category' | 'orders' | 'checkout';
@@ -27,15 +25,6 @@ export interface ScaleScenario {
   database: string;
   rows: ScaleRow[];
 }
-
-/** Categories the generated products spread over: a category page grows with the catalog. */
-const CATEGORIES = 100;
-/** Products that carry the searched word, in every size: a search's work should follow its matches, not the catalog. */
-const SEARCH_MATCHES = 50;
-const SEARCHED = 'lantern';
-/** Words the other products are named from, so the index has many distinct terms. */
-const VOCABULARY = ['steel', 'oak', 'linen', 'brass', 'glass', 'wool', 'copper', 'clay', 'cotton', 'maple', 'slate', 'cedar'];
-const KINDS = ['mug', 'chair', 'lamp', 'rug', 'bowl', 'shelf', 'vase', 'desk', 'stool', 'jar', 'tray', 'clock'];
 
 /**
  * Scenario 6, cost as work grows: the monolith (SQLite) with 1k, 100k and 1M products and a
@@ -61,8 +50,9 @@ export async function scaleScenario(ctx: Context): Promise<ScaleScenario> {
       await api(base, 'POST', '/orders', JSON.parse(checkoutBody(stocked.id)), token);
 
       const seeding = performance.now();
-      seedProducts(join(system.dataDir, 'catalog.sqlite'), products);
-      seedOrders(join(system.dataDir, 'orders.sqlite'), customerOrders - 1);
+      // In a worker thread: a blocked event loop here would miss the gateway closing idle keep-alive sockets.
+      await seedInWorker({ kind: 'products', file: join(system.dataDir, 'catalog.sqlite'), count: products });
+      await seedInWorker({ kind: 'orders', file: join(system.dataDir, 'orders.sqlite'), count: customerOrders - 1 });
       const seedSec = (performance.now() - seeding) / 1000;
       ctx.log(`scale: seeded in ${seedSec.toFixed(1)} s`);
 
@@ -108,49 +98,4 @@ async function timed(plan: Context['plans']['scale'], call: () => Promise<unknow
     samples.push(performance.now() - started);
   }
   return summarize(samples);
-}
-
-/**
- * `count` products in one transaction per 50k, as the catalog writes them (folded name and
- * description, search words); the full-text index follows through its triggers. The app
- * is idle meanwhile and its own connection reads the new rows at its next query.
- */
-function seedProducts(file: string, count: number): void {
-  const db = openSqlite(file);
-  const insert = db.prepare(
-    `INSERT INTO products (id, name, description, category, price_cents, currency, stock, active, name_folded, description_folded, search_text, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 'USD', 1000, 1, ?, ?, ?, ?, ?)`,
-  );
-  const every = Math.floor(count / SEARCH_MATCHES);
-  const start = Date.parse('2026-01-01T00:00:00.000Z');
-  const batch = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const word = VOCABULARY[i % VOCABULARY.length];
-      const kind = KINDS[Math.floor(i / VOCABULARY.length) % KINDS.length];
-      const name = i % every === 0 && i / every < SEARCH_MATCHES ? `${word} ${SEARCHED} ${i}` : `${word} ${kind} ${i}`;
-      const description = `A ${word} ${kind}, model ${i.toString(36)}`;
-      const at = new Date(start + i * 1000).toISOString();
-      insert.run(randomUUID(), name, description, `cat-${String(i % CATEGORIES).padStart(2, '0')}`, 100 + (i % 50_000), name.toLowerCase(), description.toLowerCase(), searchDocument(name, description), at, at);
-    }
-  });
-  for (let from = 0; from < count; from += 50_000) batch(from, Math.min(count, from + 50_000));
-  db.close();
-}
-
-/** `count` copies of the customer's one order, each with its own id, key and time. */
-function seedOrders(file: string, count: number): void {
-  if (count <= 0) return;
-  const db = openSqlite(file);
-  const columns = (db.prepare('PRAGMA table_info(orders)').all() as { name: string }[]).map((c) => c.name);
-  const original = db.prepare('SELECT * FROM orders LIMIT 1').get() as Record<string, unknown>;
-  const insert = db.prepare(`INSERT INTO orders (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-  const start = Date.parse('2026-01-01T00:00:00.000Z');
-  db.transaction(() => {
-    for (let i = 0; i < count; i++) {
-      const at = new Date(start + i * 1000).toISOString();
-      const copy: Record<string, unknown> = { ...original, id: randomUUID(), idempotency_key: `scale-seed-${i}`, created_at: at, updated_at: at };
-      insert.run(...columns.map((c) => copy[c]));
-    }
-  })();
-  db.close();
 }

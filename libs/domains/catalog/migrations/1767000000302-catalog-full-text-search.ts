@@ -47,10 +47,13 @@ export class CatalogFullTextSearch1767000000302 implements MigrationInterface {
     // A category page in each order the API sorts by, without sorting the category.
     await queryRunner.query('CREATE INDEX "IDX_products_category_price" ON products (category, price_cents, id)');
     await queryRunner.query('CREATE INDEX "IDX_products_category_name" ON products (category, name_folded, id)');
+    // A page's total (COUNT(DISTINCT id) of the active products of a category) from the index alone.
+    await queryRunner.query('CREATE INDEX "IDX_products_category_active" ON products (category, active, id)');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const postgres = queryRunner.connection.options.type === 'postgres';
+    await queryRunner.query('DROP INDEX "IDX_products_category_active"');
     await queryRunner.query('DROP INDEX "IDX_products_category_name"');
     await queryRunner.query('DROP INDEX "IDX_products_category_price"');
     if (postgres) {
