@@ -1,7 +1,7 @@
 /**
  * `npm run bench` / `npm run bench:quick`: every scenario in one go, on this machine.
  *
- *   node dist-bench/bench/run.js [--quick] [--only bus,events,http,checkout,scale] [--rebuild] [--no-readme]
+ *   node dist-bench/bench/run.js [--quick] [--only bus,events,http,checkout,scale] [--rebuild] [--no-readme] [--profile]
  *   node dist-bench/bench/run.js --report bench/results/<timestamp>.json   (render a results file again)
  *
  * Builds the apps once if dist/ is missing or older than the sources, runs the scenarios one
@@ -21,7 +21,8 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Context, FULL, QUICK } from './lib/context';
 import { InterferenceMonitor } from './lib/interference';
-import { killAll, ROOT } from './lib/proc';
+import { killAll, profileInto, ROOT } from './lib/proc';
+import { profileMarkdown, readProfiles } from './lib/profiles';
 import { markdown, Results, skewed, targetsOf } from './lib/report';
 import { busScenario } from './scenarios/bus';
 import { checkoutScenario } from './scenarios/checkout';
@@ -44,6 +45,7 @@ function parseArgs(argv: string[]) {
     only: (only ?? SCENARIOS) as ScenarioName[],
     rebuild: argv.includes('--rebuild'),
     readme: !argv.includes('--no-readme'),
+    profile: argv.includes('--profile'),
   };
 }
 
@@ -156,6 +158,13 @@ async function main(): Promise<void> {
   };
   log(`${args.quick ? 'quick' : 'full'} run of ${args.only.join(', ')} on ${machine.cpu}, ${machine.cores} cores`);
 
+  // A profiled run's figures are slowed by the profiler: they stay out of bench/results like a quick run's.
+  const profileDir = args.profile ? join(ROOT, 'dist-bench/profiles', stamp(started)) : undefined;
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    profileInto(profileDir);
+    log(`profiling every child into ${profileDir}`);
+  }
   const scenarios: Results['scenarios'] = {};
   const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]) || undefined;
   const monitor = new InterferenceMonitor(() => (redisPid ? [redisPid] : [])).start();
@@ -185,11 +194,15 @@ async function main(): Promise<void> {
     targets: targetsOf(scenarios),
   };
   // A quick run is a smoke check: its figures stay out of bench/results (dist-bench/ is not committed).
-  const dir = join(ROOT, args.quick ? 'dist-bench/results' : 'bench/results');
+  const dir = profileDir ?? join(ROOT, args.quick ? 'dist-bench/results' : 'bench/results');
   mkdirSync(dir, { recursive: true });
   const base = join(dir, `${stamp(started)}${args.quick ? '-quick' : ''}`);
   writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
-  publish(results, base, !args.quick && SCENARIOS.every((s) => args.only.includes(s)) && args.readme, log);
+  publish(results, base, !args.quick && !profileDir && SCENARIOS.every((s) => args.only.includes(s)) && args.readme, log);
+  if (profileDir) {
+    writeFileSync(join(profileDir, 'summary.md'), `# Where the CPU went\n\n${profileMarkdown(readProfiles(profileDir))}`);
+    log(`CPU profiles and their summary: ${profileDir}/summary.md (open a .cpuprofile in Chrome DevTools for the whole tree)`);
+  }
   // A correctness check, not a figure: a run whose stock does not add up fails.
   const inconsistent = (scenarios.checkout?.rows ?? []).filter((r) => !r.consistent).map((r) => r.label);
   if (inconsistent.length) {

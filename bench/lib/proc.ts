@@ -155,15 +155,35 @@ export class Child {
 /** BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, go to every child's node. */
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
-/** The CLEAVE_BUS_* settings of the orchestrator's environment reach every child, to try one without editing code. */
-function busSettings(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('CLEAVE_BUS_') && e[1] !== undefined));
+/**
+ * The CLEAVE_BUS_* and OTEL_* settings of the orchestrator's environment reach every child, to
+ * try one without editing code (`OTEL_SDK_DISABLED=true npm run bench` measures tracing's cost).
+ */
+function passedSettings(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(CLEAVE_BUS_|OTEL_)/.test(e[0]) && e[1] !== undefined));
+}
+
+/** Set by `--profile`: every child started from then on writes a CPU profile there when it exits. */
+let profileDir: string | undefined;
+const profiledNames = new Map<string, number>();
+
+export function profileInto(dir: string): void {
+  profileDir = dir;
+}
+
+/** `--cpu-prof` into the profile directory, the file named after the child (a second one of the same name: `.2`). */
+function profileArgs(name: string): string[] {
+  if (!profileDir) return [];
+  const seen = (profiledNames.get(name) ?? 0) + 1;
+  profiledNames.set(name, seen);
+  const file = `${name.replace(/[^\w.#-]+/g, '-')}${seen > 1 ? `.${seen}` : ''}.cpuprofile`;
+  return ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${file}`];
 }
 
 function launch(name: string, args: string[], env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, [...NODE_ARGS, ...args], {
+  const proc = spawn(process.execPath, [...NODE_ARGS, ...profileArgs(name), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', NO_COLOR: '1', ...busSettings(), ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', NO_COLOR: '1', ...passedSettings(), ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   return new Child(name, proc);
