@@ -157,3 +157,15 @@ describe('ParentOrRatioSampler', () => {
     expect(new ParentOrRatioSampler(0).shouldSample(ROOT_CONTEXT, traceId).decision).toBe(SamplingDecision.NOT_RECORD);
   });
 });
+
+describe('ParentOrRatioSampler recording roots', () => {
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+  it('records a root the ratio leaves out, unsampled, and nothing under an unsampled parent', () => {
+    const sampler = new ParentOrRatioSampler(0, true);
+    expect(sampler.shouldSample(ROOT_CONTEXT, traceId).decision).toBe(SamplingDecision.RECORD);
+    const unsampledParent = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: '00f067aa0ba902b7', traceFlags: 0 });
+    expect(sampler.shouldSample(unsampledParent, traceId).decision).toBe(SamplingDecision.NOT_RECORD);
+  });
+});
+

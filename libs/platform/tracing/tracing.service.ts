@@ -8,6 +8,7 @@ import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
 import { CallContextManager } from '@cleave/platform/context';
 import { MemorySpanStore, MemoryStoreSpanProcessor } from './memory-span-store';
 import { ParentOrRatioSampler } from './parent-or-ratio.sampler';
+import { NotableSpanProcessor } from './notable-span.processor';
 import { RedisSpanExporter, RedisSpanStore } from './redis-span-store';
 import { SPAN_STORE, SpanStore } from './span-store';
 import { resetCleaveTracer, TRACER_NAME } from './trace-context';
@@ -16,8 +17,9 @@ import { TracingSettings } from './tracing.settings';
 /**
  * Installs the OpenTelemetry SDK for this process: the context manager (over the bus's call context), the
  * W3C trace context propagator, and a tracer provider (a trace is recorded as the incoming
- * `traceparent` says, else with probability OTEL_TRACES_SAMPLER_ARG, 1 by default) whose spans go to the OTLP endpoint when one is configured,
- * else to the span store. Flushes on shutdown.
+ * `traceparent` says, else with probability OTEL_TRACES_SAMPLER_ARG: 1 by default, 0.1 in
+ * production, plus the root span of a failed or slow request the ratio left out) whose spans
+ * go to the OTLP endpoint when one is configured, else to the span store. Flushes on shutdown.
  */
 @Injectable()
 export class TracingService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -43,14 +45,20 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown, 
         'service.name': this.bus.processName,
         'service.instance.id': this.bus.instanceId,
       }),
-      sampler: new ParentOrRatioSampler(this.settings.sampleRatio),
-      spanProcessors: [this.processor()],
+      sampler: new ParentOrRatioSampler(this.settings.sampleRatio, this.keepsNotable()),
+      spanProcessors: [this.keepsNotable() ? new NotableSpanProcessor(this.processor(), this.settings.notable) : this.processor()],
     });
     this.installed.provider = trace.setGlobalTracerProvider(this.provider);
     // Cleave's own spans use this provider even if something else registered a global one first.
     resetCleaveTracer(this.provider.getTracer(TRACER_NAME));
     const where = this.settings.otlpEndpoint ? `OTLP at ${this.settings.otlpEndpoint}` : `the ${this.store?.kind} span store`;
     this.logger.log(`Spans go to ${where}`);
+  }
+
+  /** A ratio under 1 and something worth keeping of what it leaves out. */
+  private keepsNotable(): boolean {
+    const { errors, slowMs } = this.settings.notable;
+    return this.settings.sampleRatio < 1 && (errors || slowMs > 0);
   }
 
   private processor(): SpanProcessor {

@@ -15,6 +15,13 @@ describe('readTracingSettings', () => {
     });
   });
 
+  it('records a tenth of the traces in production, and the failed and slow ones', () => {
+    const production = readTracingSettings({ NODE_ENV: 'production' });
+    expect({ sampleRatio: production.sampleRatio, notable: production.notable }).toEqual({ sampleRatio: 0.1, notable: { errors: true, slowMs: 1000 } });
+    expect(readTracingSettings({ NODE_ENV: 'production', OTEL_TRACES_SAMPLER: 'parentbased_always_on' }).sampleRatio).toBe(1);
+    expect(readTracingSettings({ NODE_ENV: 'production', OTEL_TRACES_SAMPLER_ARG: '0.5', CLEAVE_TRACES_KEEP_SLOW_MS: '0' })).toMatchObject({ sampleRatio: 0.5, notable: { slowMs: 0 } });
+  });
+
   it('reads the OpenTelemetry variables', () => {
     const settings = readTracingSettings({
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',

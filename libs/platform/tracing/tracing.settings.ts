@@ -1,5 +1,6 @@
 import { defineSettings, setting } from '@cleave/platform/config';
 import { SpanStoreLimits } from './span-store';
+import { NotableSpans } from './notable-span.processor';
 
 const SAMPLERS = ['parentbased_always_on', 'parentbased_traceidratio'] as const;
 
@@ -10,10 +11,26 @@ export class TracingSettings extends defineSettings(
   {
     disabled: setting.boolean('OTEL_SDK_DISABLED', { default: false, doc: '`true` records no spans; trace ids still propagate' }),
     sampler: setting.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, {
-      default: 'parentbased_always_on',
-      doc: '`parentbased_traceidratio` records the share `OTEL_TRACES_SAMPLER_ARG` of the traces started here (a continued trace follows its caller)',
+      default: (context) => (context.env.NODE_ENV === 'production' ? 'parentbased_traceidratio' : 'parentbased_always_on'),
+      defaultDoc: '`parentbased_always_on`, `parentbased_traceidratio` with `NODE_ENV=production`',
+      doc: '`parentbased_traceidratio` records the share `OTEL_TRACES_SAMPLER_ARG` of the traces started here (a continued trace follows its caller), and the failed and slow ones',
     }),
-    samplerArg: setting.number('OTEL_TRACES_SAMPLER_ARG', { default: 1, min: 0, max: 1, doc: 'the ratio for `parentbased_traceidratio`' }),
+    samplerArg: setting.number('OTEL_TRACES_SAMPLER_ARG', {
+      default: (context) => (context.env.NODE_ENV === 'production' ? 0.1 : 1),
+      defaultDoc: '`1`, `0.1` with `NODE_ENV=production`',
+      min: 0,
+      max: 1,
+      doc: 'the ratio for `parentbased_traceidratio`',
+    }),
+    keepErrors: setting.boolean('CLEAVE_TRACES_KEEP_ERRORS', {
+      default: true,
+      doc: 'with a ratio under 1, a request the ratio left out that fails (5xx, a failed handler) still keeps its root span',
+    }),
+    keepSlowMs: setting.int('CLEAVE_TRACES_KEEP_SLOW_MS', {
+      default: 1000,
+      min: 0,
+      doc: 'with a ratio under 1, a request the ratio left out that lasts at least this long still keeps its root span (0: never for its duration)',
+    }),
     otlpBaseEndpoint: setting.optional('OTEL_EXPORTER_OTLP_ENDPOINT', {
       defaultDoc: 'unset: spans go to the built-in store',
       doc: 'an OTLP/HTTP collector (e.g. `http://collector:4318`): spans go there and nothing is kept',
@@ -40,6 +57,11 @@ export class TracingSettings extends defineSettings(
   /** Share of traces started here that are recorded (a continued trace follows its parent). */
   get sampleRatio(): number {
     return this.sampler === 'parentbased_traceidratio' ? this.samplerArg : 1;
+  }
+
+  /** With a ratio under 1: which left-out requests still keep their root span. */
+  get notable(): NotableSpans {
+    return { errors: this.keepErrors, slowMs: this.keepSlowMs };
   }
 
   get store(): SpanStoreLimits {
