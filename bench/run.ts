@@ -1,7 +1,7 @@
 /**
  * `npm run bench` / `npm run bench:quick`: every scenario in one go, on this machine.
  *
- *   node dist-bench/bench/run.js [--quick] [--only bus,events,http,checkout,scale] [--rebuild] [--no-readme] [--profile]
+ *   node dist-bench/bench/run.js [--quick] [--only bus,events,http,checkout,scale,tracing] [--rebuild] [--no-readme] [--profile]
  *   node dist-bench/bench/run.js --report bench/results/<timestamp>.json   (render a results file again)
  *
  * Builds the apps once if dist/ is missing or older than the sources, runs the scenarios one
@@ -29,8 +29,9 @@ import { checkoutScenario } from './scenarios/checkout';
 import { eventsScenario } from './scenarios/events';
 import { httpScenario } from './scenarios/http';
 import { scaleScenario } from './scenarios/scale';
+import { tracingScenario } from './scenarios/tracing';
 
-const SCENARIOS = ['bus', 'events', 'http', 'checkout', 'scale'] as const;
+const SCENARIOS = ['bus', 'events', 'http', 'checkout', 'scale', 'tracing'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 /** Hard stop: a run never outlives this, whatever hangs. */
 const RUN_LIMIT_MS = 20 * 60_000;
@@ -174,6 +175,7 @@ async function main(): Promise<void> {
     if (args.only.includes('http')) scenarios.http = await httpScenario(ctx);
     if (args.only.includes('checkout')) scenarios.checkout = await checkoutScenario(ctx);
     if (args.only.includes('scale')) scenarios.scale = await scaleScenario(ctx);
+    if (args.only.includes('tracing')) scenarios.tracing = await tracingScenario(ctx);
   } finally {
     killAll();
     redis.disconnect();

@@ -53,6 +53,14 @@ export interface Plans {
     /** After the load, how long the last sagas may take to finish before the stock check. */
     settleTimeoutSec: number;
   };
+  /** What tracing costs a checkout: the monolith's modes alternate in rounds; split runs one round each. */
+  tracing: {
+    rounds: number;
+    connections: number;
+    warmupSec: number;
+    durationSec: number;
+    checkoutProducts: number;
+  };
   /** Cost as work grows: [products, orders of the customer] per size, and requests timed per route. */
   scale: {
     sizes: [number, number][];
@@ -66,6 +74,7 @@ export const FULL: Plans = {
   events: { rounds: 2, warmupEvents: 2000, latencyEvents: 1000, latencyIntervalMs: 1, inFlight: 100, durationMs: 5000, drainTimeoutMs: 30_000 },
   http: { warmupSec: 2, durationSec: 10, sequentialSec: 3, getConnections: 50, checkoutConnections: 20, floorRounds: 2, products: 100, checkoutProducts: 10 },
   checkout: { failureRate: 0.2, latencyMs: 5, connections: 20, warmupSec: 1, durationSec: 8, products: 5, settleTimeoutSec: 30 },
+  tracing: { rounds: 3, connections: 20, warmupSec: 2, durationSec: 6, checkoutProducts: 10 },
   scale: { sizes: [[1_000, 10], [100_000, 1_000], [1_000_000, 10_000]], warmupRequests: 20, requests: 200 },
 };
 
@@ -74,6 +83,7 @@ export const QUICK: Plans = {
   events: { rounds: 1, warmupEvents: 300, latencyEvents: 200, latencyIntervalMs: 1, inFlight: 100, durationMs: 1500, drainTimeoutMs: 15_000 },
   http: { warmupSec: 1, durationSec: 2, sequentialSec: 1, getConnections: 50, checkoutConnections: 20, floorRounds: 1, products: 20, checkoutProducts: 5 },
   checkout: { failureRate: 0.2, latencyMs: 5, connections: 20, warmupSec: 1, durationSec: 2, products: 3, settleTimeoutSec: 15 },
+  tracing: { rounds: 1, connections: 20, warmupSec: 1, durationSec: 2, checkoutProducts: 5 },
   scale: { sizes: [[1_000, 10], [10_000, 100]], warmupRequests: 5, requests: 30 },
 };
 

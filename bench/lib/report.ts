@@ -3,6 +3,7 @@ import type { CheckoutScenario } from '../scenarios/checkout';
 import type { EventsScenario } from '../scenarios/events';
 import type { HttpScenario } from '../scenarios/http';
 import type { ScaleRoute, ScaleScenario } from '../scenarios/scale';
+import type { TracingScenario } from '../scenarios/tracing';
 import { Plans } from './context';
 import { Interference } from './interference';
 import { LatencyStats } from './stats';
@@ -34,7 +35,7 @@ export interface Results {
   quick: boolean;
   machine: Machine;
   plans: Plans;
-  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario; checkout?: CheckoutScenario; scale?: ScaleScenario };
+  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario; checkout?: CheckoutScenario; scale?: ScaleScenario; tracing?: TracingScenario };
   targets: Target[];
 }
 
@@ -63,6 +64,10 @@ export function targetsOf(scenarios: Results['scenarios']): Target[] {
   if (scenarios.http) {
     const v = scenarios.http.monolithVsFloor;
     targets.push({ name: 'Monolith GET /products/:id throughput vs bare NestJS floor', limit: '≥ 0.9x', measured: x(v), value: v, met: v >= 0.9 });
+  }
+  for (const r of scenarios.tracing?.rows ?? []) {
+    if (r.mode !== 'default' || r.vsOff === undefined) continue;
+    targets.push({ name: `${r.topology} checkout throughput, tracing at its production default vs off`, limit: '≥ 0.95x', measured: x(r.vsOff), value: r.vsOff, met: r.vsOff >= 0.95 });
   }
   const scale = scenarios.scale;
   if (scale && scale.rows.length > 1) {
@@ -271,6 +276,20 @@ export function markdown(results: Results): string {
           `${r.seedSec.toFixed(1)} s`,
           ...(Object.keys(SCALE_ROUTES) as ScaleRoute[]).map((route) => `${ms(r.latency[route].median)} / ${ms(r.latency[route].p99)} (${x(r.vsSmallest![route])})`),
         ]),
+      ),
+      '',
+    );
+  }
+  const tracing = results.scenarios.tracing;
+  if (tracing) {
+    const p = results.plans.tracing;
+    out.push(
+      `**7. What tracing costs a checkout** (POST /orders at ${p.connections} connections, ${p.durationSec} s after ${p.warmupSec} s warm-up; the monolith's three systems up at once, ` +
+        `alternating in ${p.rounds} rounds; split: one system at a time; ${tracing.database})`,
+      '',
+      table(
+        ['system', 'tracing', 'orders/s', 'vs off', 'median / p99 (ms)', 'app CPU per order (ms)'],
+        tracing.rows.map((r) => [r.topology, r.label, int(r.result.requestsPerSec), r.vsOff === undefined ? '–' : x(r.vsOff), `${ms(r.result.latency.median)} / ${ms(r.result.latency.p99)}`, ms(r.appCpuMsPerOrder)]),
       ),
       '',
     );

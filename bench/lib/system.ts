@@ -26,6 +26,8 @@ export interface StartOptions {
   database?: SplitDatabase;
   /** The payment simulator; INSTANT_PAYMENTS unless given. */
   payments?: PaymentsSimulator;
+  /** More settings for every process (e.g. OTEL_SDK_DISABLED). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -43,12 +45,13 @@ export class CleaveSystem {
   ) {}
 
   static async start(topology: 'monolith' | 'split', redisUrl: string, options: StartOptions = {}): Promise<CleaveSystem> {
-    const { database = 'sqlite', payments = INSTANT_PAYMENTS } = options;
+    const { database = 'sqlite', payments = INSTANT_PAYMENTS, env: extra = {} } = options;
     const resources = await prepareSystemEnv(topology, { tag: 'bench', redisUrl, admin: ADMIN, database, postgresAdminUrl: postgresAdminUrl() });
     const env = {
       ...resources.env,
       CLEAVE_PAYMENTS_LATENCY_MS: String(payments.latencyMs),
       CLEAVE_PAYMENTS_FAILURE_RATE: String(payments.failureRate),
+      ...extra,
     };
     const system = new CleaveSystem(topology, env, resources);
     try {
