@@ -4,6 +4,7 @@ import type { EventsScenario } from '../scenarios/events';
 import type { HttpScenario } from '../scenarios/http';
 import type { ScaleRoute, ScaleScenario } from '../scenarios/scale';
 import type { TracingScenario } from '../scenarios/tracing';
+import type { IdleScenario } from '../scenarios/idle';
 import { Plans } from './context';
 import { Interference } from './interference';
 import { LatencyStats } from './stats';
@@ -35,7 +36,7 @@ export interface Results {
   quick: boolean;
   machine: Machine;
   plans: Plans;
-  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario; checkout?: CheckoutScenario; scale?: ScaleScenario; tracing?: TracingScenario };
+  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario; checkout?: CheckoutScenario; scale?: ScaleScenario; tracing?: TracingScenario; idle?: IdleScenario };
   targets: Target[];
 }
 
@@ -68,6 +69,15 @@ export function targetsOf(scenarios: Results['scenarios']): Target[] {
   for (const r of scenarios.tracing?.rows ?? []) {
     if (r.mode !== 'default' || r.vsOff === undefined) continue;
     targets.push({ name: `${r.topology} checkout throughput, tracing at its production default vs off`, limit: '≥ 0.95x', measured: x(r.vsOff), value: r.vsOff, met: r.vsOff >= 0.95 });
+  }
+  const idleSplit = scenarios.idle?.rows.find((r) => r.system === 'split');
+  if (idleSplit) {
+    const v = idleSplit.appMsPerSec + idleSplit.servicesMsPerSec;
+    targets.push({ name: `CPU of the idle split system (${idleSplit.processes} processes, Redis and PostgreSQL)`, limit: '≤ 5 ms/s', measured: `${v.toFixed(1)} ms/s`, value: v, met: v <= 5 });
+  }
+  for (const r of scenarios.idle?.rows ?? []) {
+    const v = Math.max(...r.perProcess.map((p) => p.rssMB));
+    targets.push({ name: `Idle RSS of the largest ${r.system} process`, limit: '≤ 90 MB', measured: `${mb(v)} MB`, value: v, met: v <= 90 });
   }
   const scale = scenarios.scale;
   if (scale && scale.rows.length > 1) {
@@ -290,6 +300,19 @@ export function markdown(results: Results): string {
       table(
         ['system', 'tracing', 'orders/s', 'vs off', 'median / p99 (ms)', 'app CPU per order (ms)'],
         tracing.rows.map((r) => [r.topology, r.label, int(r.result.requestsPerSec), r.vsOff === undefined ? '–' : x(r.vsOff), `${ms(r.result.latency.median)} / ${ms(r.result.latency.p99)}`, ms(r.appCpuMsPerOrder)]),
+      ),
+      '',
+    );
+  }
+  const idle = results.scenarios.idle;
+  if (idle) {
+    const p = results.plans.idle;
+    out.push(
+      `**8. A system doing nothing** (CPU over ${p.durationSec} s with no request, ${p.settleSec} s after the last instance was ready; ms of CPU per second; RSS at the end)`,
+      '',
+      table(
+        ['system', 'processes', 'app CPU', 'Redis + PostgreSQL CPU', 'per process (CPU ms/s, RSS MB)'],
+        idle.rows.map((r) => [r.system, int(r.processes), r.appMsPerSec.toFixed(1), r.servicesMsPerSec.toFixed(1), r.perProcess.map((q) => `${q.role} ${q.msPerSec.toFixed(1)}, ${mb(q.rssMB)}`).join('; ')]),
       ),
       '',
     );
