@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { prepareSystemEnv, SystemEnv, topologyFile } from '../../test/support/system-env';
 import { Child, startApp } from './proc';
 import { postgresAdminUrl } from './postgres';
+import type { HttpLoadPlan } from '../peers/http-load';
 
 export const ADMIN = { email: 'admin@bench.test', password: 'bench-admin-password' };
 const CUSTOMER = { email: 'customer@bench.test', password: 'bench-customer-password' };
@@ -127,6 +128,11 @@ export const CHECKOUT_STOCK = 1_000_000_000;
 /** The checkout body the bench sends: one unit of one product, the simulator's default method. */
 export function checkoutBody(productId: string): string {
   return JSON.stringify({ items: [{ productId, quantity: 1 }] });
+}
+
+/** The load of checkouts: POST /orders as the seeded customer, rotating over the checkout products. */
+export function checkoutLoad(url: string, seeded: Seeded, connections: number): Omit<HttpLoadPlan, 'warmupSec' | 'durationSec'> {
+  return { url, method: 'POST', paths: ['/orders'], headers: { authorization: `Bearer ${seeded.token}` }, bodies: seeded.checkoutIds.map(checkoutBody), connections };
 }
 
 /** Through the API only: an admin adds products, a customer registers and logs in. */

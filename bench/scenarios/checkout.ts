@@ -1,7 +1,7 @@
 import { Context } from '../lib/context';
 import { sleep, startPeer } from '../lib/proc';
 import { LatencyStats } from '../lib/stats';
-import { api, CHECKOUT_STOCK, checkoutBody, CleaveSystem, PaymentsSimulator, seed, Seeded } from '../lib/system';
+import { api, CHECKOUT_STOCK, checkoutLoad, CleaveSystem, PaymentsSimulator, seed, Seeded } from '../lib/system';
 import type { HttpLoadPlan, HttpLoadResult } from '../peers/http-load';
 
 export interface StockCheck {
@@ -60,15 +60,7 @@ export async function checkoutScenario(ctx: Context): Promise<CheckoutScenario> 
       try {
         const url = system.gatewayUrl;
         const seeded = await seed(url, 0, plan.products);
-        const load: Omit<HttpLoadPlan, 'warmupSec' | 'durationSec'> = {
-          url,
-          method: 'POST',
-          paths: ['/orders'],
-          headers: { authorization: `Bearer ${seeded.token}` },
-          bodies: seeded.checkoutIds.map(checkoutBody),
-          connections: plan.connections,
-          latencyByStatus: true,
-        };
+        const load: Omit<HttpLoadPlan, 'warmupSec' | 'durationSec'> = { ...checkoutLoad(url, seeded, plan.connections), latencyByStatus: true };
         const timeout = (plan.warmupSec + plan.durationSec) * 1000 + 60_000;
         ctx.log(`checkout: ${topology}, POST /orders at ${plan.connections} connections`);
         await loader.call<HttpLoadResult>('measure', { ...load, durationSec: plan.warmupSec, warmupSec: 0 }, timeout);

@@ -2,7 +2,7 @@ import { Context, ProcessFigure, RssSampler, sum } from '../lib/context';
 import { Child, cpuSeconds, cpuSecondsOf, ProcessMemory, sleep, startPeer } from '../lib/proc';
 import { redisCpuSeconds } from '../lib/system';
 import { ratio } from '../lib/stats';
-import { checkoutBody, CleaveSystem, INSTANT_PAYMENTS, probeCheckout, seed, Seeded } from '../lib/system';
+import { checkoutLoad, CleaveSystem, INSTANT_PAYMENTS, probeCheckout, seed, Seeded } from '../lib/system';
 import type { HttpLoadPlan, HttpLoadResult } from '../peers/http-load';
 
 export interface HttpRow {
@@ -70,14 +70,7 @@ export async function httpScenario(ctx: Context): Promise<HttpScenario> {
     paths: seeded.productIds.map((id) => `/products/${id}`),
     connections,
   });
-  const checkoutPlan = (url: string, seeded: Seeded): Omit<HttpLoadPlan, 'warmupSec' | 'durationSec'> => ({
-    url,
-    method: 'POST',
-    paths: ['/orders'],
-    headers: { authorization: `Bearer ${seeded.token}` },
-    bodies: seeded.checkoutIds.map(checkoutBody),
-    connections: plan.checkoutConnections,
-  });
+  const checkoutPlan = (url: string, seeded: Seeded) => checkoutLoad(url, seeded, plan.checkoutConnections);
 
   /** GET (sequential, loaded) and checkout on one system, with its RSS idle and under load. */
   const measureSystem = async (

@@ -1,8 +1,8 @@
 import { Context, sum } from '../lib/context';
 import { Child, cpuSeconds, cpuSecondsOf, startPeer } from '../lib/proc';
 import { ratio } from '../lib/stats';
-import { checkoutBody, CleaveSystem, INSTANT_PAYMENTS, probeCheckout, redisCpuSeconds, seed, Seeded } from '../lib/system';
-import type { HttpLoadPlan, HttpLoadResult } from '../peers/http-load';
+import { checkoutLoad, CleaveSystem, INSTANT_PAYMENTS, probeCheckout, redisCpuSeconds, seed, Seeded } from '../lib/system';
+import type { HttpLoadResult } from '../peers/http-load';
 
 /** How a system traces: the production default, nothing, or every span. */
 export type TracingMode = 'default' | 'off' | 'all';
@@ -41,14 +41,7 @@ export async function tracingScenario(ctx: Context): Promise<TracingScenario> {
   const rows: TracingRow[] = [];
   const loader = await startPeer('autocannon', 'http-load', {});
   const measure = async (children: Child[], url: string, seeded: Seeded): Promise<HttpLoadResult> => {
-    const p: Omit<HttpLoadPlan, 'durationSec' | 'warmupSec'> = {
-      url,
-      method: 'POST',
-      paths: ['/orders'],
-      headers: { authorization: `Bearer ${seeded.token}` },
-      bodies: seeded.checkoutIds.map(checkoutBody),
-      connections: plan.connections,
-    };
+    const p = checkoutLoad(url, seeded, plan.connections);
     const timeout = (plan.warmupSec + plan.durationSec) * 1000 + 60_000;
     await loader.call('measure', { ...p, durationSec: plan.warmupSec, warmupSec: 0 }, timeout);
     const before = { system: sum(children.map((c) => cpuSeconds(c.pid))), services: (await redisCpuSeconds(ctx)) + cpuSecondsOf('postgres') };
