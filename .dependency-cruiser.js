@@ -10,7 +10,7 @@
  */
 const PLATFORM_LAYERS = [
   ['config'],
-  ['context', 'process', 'metrics', 'resilience', 'redis'],
+  ['context', 'process', 'metrics', 'resilience', 'redis', 'http'],
   ['logging', 'cache'],
   ['tracing'],
   ['bus', 'database'],

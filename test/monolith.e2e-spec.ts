@@ -4,6 +4,7 @@ import { healthFlows } from './flows/health.flows';
 import { peopleFlows } from './flows/people.flows';
 import { cartFlows } from './flows/cart.flows';
 import { catalogFlows } from './flows/catalog.flows';
+import { edgeFlows } from './flows/edge.flows';
 
 describe('monolith: every module in one process, SQLite, no Redis', () => {
   let system: CleaveSystem;
@@ -21,6 +22,8 @@ describe('monolith: every module in one process, SQLite, no Redis', () => {
   describe('cart and checkout', () => cartFlows(() => system));
 
   describe('catalog and inventory', () => catalogFlows(() => system));
+
+  describe('the public edge', () => edgeFlows(() => system));
 
   describe('health, registry and metrics', () => healthFlows(() => system));
 });

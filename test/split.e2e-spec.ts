@@ -6,6 +6,7 @@ import { healthFlows } from './flows/health.flows';
 import { peopleFlows } from './flows/people.flows';
 import { cartFlows } from './flows/cart.flows';
 import { catalogFlows } from './flows/catalog.flows';
+import { edgeFlows } from './flows/edge.flows';
 
 const handledReads = { pattern: 'catalog.getProduct', transport: 'redis', outcome: 'ok' };
 
@@ -30,6 +31,8 @@ describe('split: a process per module over Redis, PostgreSQL per module', () => 
   describe('cart and checkout', () => cartFlows(() => system));
 
   describe('catalog and inventory', () => catalogFlows(() => system));
+
+  describe('the public edge', () => edgeFlows(() => system));
 
   describe('health, registry and metrics', () => {
     healthFlows(() => system);

@@ -1,5 +1,5 @@
-import { Module, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { CartClient } from '@cleave/contracts/cart/cart.contract';
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
 import { NotificationsClient } from '@cleave/contracts/notifications/notifications.contract';
@@ -16,7 +16,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { SystemHealthController } from './health/system-health.controller';
 import { SystemHealthService } from './health/system-health.service';
 import { SystemHealthMetrics } from './health/system-health.metrics';
-import { CleaveErrorFilter } from './http/cleave-error.filter';
+import { gatewayValidationPipe } from './http/validation.pipe';
 import { NotificationsController } from './notifications/notifications.controller';
 import { NotificationStreams } from './notifications/notification-streams';
 import { OrdersController } from './orders/orders.controller';
@@ -40,8 +40,7 @@ import { DeadLettersController } from './dead-letters/dead-letters.controller';
     SystemHealthMetrics,
     AuthService,
     NotificationStreams,
-    { provide: APP_FILTER, useClass: CleaveErrorFilter },
-    { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+    { provide: APP_PIPE, useValue: gatewayValidationPipe() },
   ],
 })
 export class GatewayModule {}

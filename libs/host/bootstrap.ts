@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { BusOptions, BusSettings, InProcessServer, RedisServer } from '@cleave/platform/bus';
 import { ConfigSchema, ConfigSettings, ConfigSources, SettingsError, SettingsModule } from '@cleave/platform/config';
 import { Heartbeat } from '@cleave/platform/health';
+import { configureHttp, HttpSettings } from '@cleave/platform/http';
 import { JsonLogger, LoggingSettings } from '@cleave/platform/logging';
 import { ProcessSettings, TopologyError } from '@cleave/platform/process';
 import { ResilienceConfigError, ResilienceSettings } from '@cleave/platform/resilience';
@@ -72,7 +73,8 @@ async function start(defaults: ProcessDefaults): Promise<void> {
   const logger = JsonLogger.forProcess({ process: processName, instance: bus.instanceId }, live.get(LoggingSettings));
   const typos = live.undeclared(TOOLING_VARIABLES);
   if (typos.length) logger.warn(`Ignoring ${typos.join(', ')}: not settings of Cleave (every setting is in .env.example)`, 'Config');
-  const app = await NestFactory.create(ProcessModule.forProcess({ live, module: config.module }, bus), { logger });
+  const app = await NestFactory.create(ProcessModule.forProcess({ live, module: config.module }, bus), { logger, bodyParser: false });
+  configureHttp(app, live.get(HttpSettings));
   app.enableShutdownHooks();
   app.connectMicroservice({ strategy: app.get(InProcessServer) });
   if (!topology.isSingleProcess) app.connectMicroservice({ strategy: app.get(RedisServer) });

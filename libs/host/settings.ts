@@ -4,6 +4,7 @@ import { CacheSettings } from '@cleave/platform/cache';
 import { ConfigSchema, ConfigSettings, SettingsClass } from '@cleave/platform/config';
 import { DatabaseSettings } from '@cleave/platform/database';
 import { HealthSettings } from '@cleave/platform/health';
+import { HttpSettings } from '@cleave/platform/http';
 import { LoggingSettings } from '@cleave/platform/logging';
 import { OutboxSettings } from '@cleave/platform/outbox';
 import { RedisSettings } from '@cleave/platform/redis';
@@ -23,6 +24,7 @@ export const PLATFORM_SETTINGS: readonly SettingsClass[] = [
   ResilienceSettings,
   OutboxSettings,
   HealthSettings,
+  HttpSettings,
   LoggingSettings,
   TracingSettings,
   CacheSettings,

@@ -75,6 +75,7 @@ export async function prepareSystemEnv(topology: string, options: SystemEnvOptio
     ADMIN_EMAIL: options.admin.email,
     ADMIN_PASSWORD: options.admin.password,
     JWT_SECRET: `${options.tag}-secret-${randomBytes(16).toString('hex')}`,
+    CLEAVE_CORS_ORIGINS: 'http://shop.test',
   };
   const adminUrl = options.postgresAdminUrl ?? postgresAdminUrl();
   const databasePrefix = topology !== 'monolith' && options.database === 'postgres' ? `cleave_${options.tag}_${runId}` : undefined;

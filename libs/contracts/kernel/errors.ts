@@ -6,12 +6,16 @@
 
 export type ErrorCode =
   | 'BAD_REQUEST'
+  | 'VALIDATION_FAILED'
   | 'VALIDATION'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PAYMENT_DECLINED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'RATE_LIMITED'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
@@ -61,6 +65,13 @@ export class BadRequestError extends CleaveError {
   }
 }
 
+/** Input that breaks its declared shape: `details` holds one message per field (`{"quantity": "must be an integer"}`). */
+export class InputValidationError extends CleaveError {
+  constructor(message: string, details?: unknown) {
+    super('VALIDATION_FAILED', 400, message, details);
+  }
+}
+
 /** Input that is well formed but breaks a business rule. */
 export class ValidationError extends CleaveError {
   constructor(message: string, details?: unknown) {
@@ -99,6 +110,25 @@ export class PaymentDeclinedError extends CleaveError {
   }
 }
 
+export class PayloadTooLargeError extends CleaveError {
+  constructor(message: string, details?: unknown) {
+    super('PAYLOAD_TOO_LARGE', 413, message, details);
+  }
+}
+
+export class UnsupportedMediaTypeError extends CleaveError {
+  constructor(message: string, details?: unknown) {
+    super('UNSUPPORTED_MEDIA_TYPE', 415, message, details);
+  }
+}
+
+/** Too many requests: `details.retryAfterSeconds` says when to try again (the answer's Retry-After too). */
+export class RateLimitedError extends CleaveError {
+  constructor(message = 'Too many requests', details?: unknown) {
+    super('RATE_LIMITED', 429, message, details, true);
+  }
+}
+
 /** A dependency did not answer in time or is not running: fail fast, maybe retry later. */
 export class ServiceUnavailableError extends CleaveError {
   constructor(message: string, details?: unknown) {
@@ -114,6 +144,10 @@ export class InternalError extends CleaveError {
 
 const byCode: Partial<Record<ErrorCode, new (message: string, details?: unknown) => CleaveError>> = {
   BAD_REQUEST: BadRequestError,
+  VALIDATION_FAILED: InputValidationError,
+  PAYLOAD_TOO_LARGE: PayloadTooLargeError,
+  UNSUPPORTED_MEDIA_TYPE: UnsupportedMediaTypeError,
+  RATE_LIMITED: RateLimitedError,
   VALIDATION: ValidationError,
   UNAUTHORIZED: UnauthorizedError,
   FORBIDDEN: ForbiddenError,

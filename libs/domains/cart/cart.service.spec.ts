@@ -207,9 +207,11 @@ describe('CartService', () => {
       expect(await stored()).toEqual([{ productId: WIDGET, quantity: 10 }]);
     });
 
-    it('sets a quantity, adds a missing line, and removes at 0', async () => {
+    it('sets a quantity, refuses a line not in the cart with 404, and removes at 0', async () => {
       await add(WIDGET, 5);
       expect((await cart.setItem({ userId: ADA, productId: WIDGET, quantity: 2 })).items).toEqual([expect.objectContaining({ productId: WIDGET, quantity: 2 })]);
+      await expect(cart.setItem({ userId: ADA, productId: GADGET, quantity: 1 })).rejects.toBeInstanceOf(NotFoundError);
+      await add(GADGET, 3);
       await cart.setItem({ userId: ADA, productId: GADGET, quantity: 1 });
       expect(await stored()).toEqual([{ productId: WIDGET, quantity: 2 }, { productId: GADGET, quantity: 1 }]);
       const view = await cart.setItem({ userId: ADA, productId: WIDGET, quantity: 0 });

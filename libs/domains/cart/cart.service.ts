@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CartItem as CartLine, CartView } from '@cleave/contracts/cart/cart.contract';
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
-import { ConflictError } from '@cleave/contracts/kernel/errors';
+import { ConflictError, NotFoundError } from '@cleave/contracts/kernel/errors';
 import { isUniqueViolation, WriteQueue } from '@cleave/platform/database';
 import { CartItem } from './cart-item.entity';
 import { checkId, checkQuantity, MAX_LINE_QUANTITY, tooMany } from './cart-input';
@@ -50,7 +50,9 @@ export class CartService {
     const quantity = checkQuantity(request.quantity, 0);
     if (quantity === 0) return this.removeItem({ userId, productId });
     await this.requireOrderable(productId);
-    await this.writes.run(() => this.set(userId, productId, quantity));
+    const updated = await this.writes.run(() => this.items.update({ userId, productId }, { quantity, updatedAt: new Date().toISOString() }));
+    // A quantity is set on a line the cart has; a new line is added with addItem (POST /cart/items).
+    if (updated.affected !== 1) throw new NotFoundError(`Product ${productId} is not in the cart: add it first`);
     return this.getCart({ userId });
   }
 
@@ -109,16 +111,6 @@ export class CartService {
       const existing = await this.items.findOneBy({ userId, productId });
       if (existing && existing.quantity + quantity > MAX_LINE_QUANTITY) throw tooMany(existing.quantity + quantity);
       if (existing) continue;
-      if (await this.inserted({ userId, productId, quantity, addedAt: now, updatedAt: now })) return;
-    }
-    throw new ConflictError('The cart changed while it was being updated; try again');
-  }
-
-  private async set(userId: string, productId: string, quantity: number): Promise<void> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const now = new Date().toISOString();
-      const updated = await this.items.update({ userId, productId }, { quantity, updatedAt: now });
-      if (updated.affected === 1) return;
       if (await this.inserted({ userId, productId, quantity, addedAt: now, updatedAt: now })) return;
     }
     throw new ConflictError('The cart changed while it was being updated; try again');

@@ -22,7 +22,10 @@ const codeByStatus: Record<number, ErrorCode> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'VALIDATION',
+  429: 'RATE_LIMITED',
   503: 'UNAVAILABLE',
 };
 

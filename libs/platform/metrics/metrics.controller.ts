@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { BadRequestError } from '@cleave/contracts/kernel/errors';
 import { collectDefaultMetrics, MetricObjectWithValues, MetricValue, register } from 'prom-client';
 
 /**
@@ -44,13 +45,11 @@ export class MetricsController {
       return;
     }
     if (format !== 'json') {
-      res.status(400).json({ statusCode: 400, error: 'BAD_REQUEST', message: 'format must be text or json' });
-      return;
+      throw new BadRequestError('format must be text or json');
     }
     const wanted = typeof names === 'string' && names ? names.split(',') : undefined;
     if (wanted && !wanted.every((name) => METRIC_NAME.test(name))) {
-      res.status(400).json({ statusCode: 400, error: 'BAD_REQUEST', message: 'names must be a comma-separated list of metric names' });
-      return;
+      throw new BadRequestError('names must be a comma-separated list of metric names');
     }
     res.status(200).json(await readMetrics(wanted));
   }
