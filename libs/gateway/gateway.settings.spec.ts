@@ -26,3 +26,23 @@ describe('the development JWT secret', () => {
     expect(GatewaySettings.from({ JWT_SECRET: 's3cret', HOST: '0.0.0.0' })).toMatchObject({ jwtSecret: 's3cret', usesDevelopmentSecret: false });
   });
 });
+
+describe('the JWT secret in production', () => {
+  const production = (secret: string) => () => GatewaySettings.from({ NODE_ENV: 'production', JWT_SECRET: secret });
+
+  it.each([
+    ['x', 'JWT_SECRET is too short for production: 1 bytes, at least 32 needed (e.g. openssl rand -base64 32)'],
+    ['short', 'JWT_SECRET is too short for production: 5 bytes, at least 32 needed (e.g. openssl rand -base64 32)'],
+    ['0123456789abcdef0123456789abcde', 'JWT_SECRET is too short for production: 31 bytes, at least 32 needed (e.g. openssl rand -base64 32)'],
+    [DEVELOPMENT_JWT_SECRET, 'JWT_SECRET is the published development value: set a secret of your own in production'],
+    ['changeme', 'JWT_SECRET is a well-known value that anyone would try first: set a random one in production'],
+    ['ab'.repeat(20), 'JWT_SECRET is too weak for production: fewer than 6 different characters'],
+  ])('refuses %p', (secret, message) => {
+    expect(production(secret)).toThrow(new SettingsError([message]));
+  });
+
+  it('accepts 32 random bytes, and anything outside production', () => {
+    expect(production('0123456789abcdef0123456789abcdef')()).toMatchObject({ usesDevelopmentSecret: false });
+    expect(GatewaySettings.from({ JWT_SECRET: 'short' }).jwtSecret).toBe('short');
+  });
+});

@@ -28,8 +28,11 @@ export class GatewaySettings extends defineSettings(
   {
     configuredSecret: setting.optional('JWT_SECRET', {
       secret: 'value',
+      // HS256 keys shorter than the hash (32 bytes) are below what RFC 7518 requires.
+      minSecretBytes: 32,
+      publicValues: [DEVELOPMENT_JWT_SECRET],
       defaultDoc: 'a public development secret, accepted only on a loopback `HOST` outside production',
-      doc: 'signs access tokens (HS256); required in production and beyond loopback',
+      doc: 'signs access tokens (HS256); required in production and beyond loopback, 32 bytes or more there (`openssl rand -base64 32`)',
     }),
     jwtExpiresInSeconds: setting.custom('JWT_EXPIRES_IN', duration, { default: '1h', doc: 'access token lifetime: seconds, or `15m`, `1h`, `7d`' }),
   },

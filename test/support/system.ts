@@ -62,6 +62,9 @@ export class CleaveSystem {
       CLEAVE_EVENTS_CLAIM_IDLE_MS: '1000',
       CLEAVE_EVENTS_CLAIM_INTERVAL_MS: '200',
       CLEAVE_HEARTBEAT_MS: '200',
+      // Many tests register users: a cheap argon2id outside production (which refuses it).
+      CLEAVE_PASSWORD_HASH_MEMORY_KIB: '1024',
+      CLEAVE_PASSWORD_HASH_ITERATIONS: '1',
       ...options.env,
     };
     const system = new CleaveSystem(topology, env, resources, options.launcher);

@@ -7,12 +7,14 @@ import { AddUserProfile1767000000011 } from './migrations/1767000000011-add-user
 import { UsersService } from './users.service';
 import { UsersHandlers } from './users.handlers';
 import { AdminSeeder } from './admin-seeder';
+import { PasswordHasher } from './password-hasher';
+import { UsersSettings } from './users.settings';
 
 @Module({
   imports: [
     DatabaseModule.forModule(withOutbox({ module: 'users', entities: [User], migrations: [CreateUsers1767000000001, AddUserProfile1767000000011] })),
   ],
   controllers: [UsersHandlers],
-  providers: [UsersService, AdminSeeder],
+  providers: [UsersService, AdminSeeder, { provide: PasswordHasher, useFactory: (settings: UsersSettings) => new PasswordHasher(settings.hashCost), inject: [UsersSettings] }],
 })
 export class UsersModule {}

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '@cleave/contracts/kernel/errors';
 import { WriteQueue } from '@cleave/platform/database';
@@ -9,6 +10,7 @@ import { AddUserProfile1767000000011 } from './migrations/1767000000011-add-user
 import { UsersService } from './users.service';
 import { AdminSeeder } from './admin-seeder';
 import { UsersSettings } from './users.settings';
+import { PasswordHasher } from './password-hasher';
 
 describe('UsersService', () => {
   let dataSource: DataSource;
@@ -25,7 +27,7 @@ describe('UsersService', () => {
     await dataSource.initialize();
     const writes = new WriteQueue(dataSource);
     const relay = { kick: () => undefined } as unknown as OutboxRelay;
-    service = new UsersService(dataSource.getRepository(User), new Outbox(dataSource, writes, relay), writes);
+    service = new UsersService(dataSource.getRepository(User), new Outbox(dataSource, writes, relay), writes, new PasswordHasher({ memoryKiB: 1024, iterations: 1, parallelism: 1 }));
   });
 
   /** What the outbox holds for the relay: the events committed with the changes. */
@@ -44,7 +46,7 @@ describe('UsersService', () => {
     expect(new Date(user.createdAt).toISOString()).toBe(user.createdAt);
     expect(JSON.stringify(user)).not.toMatch(/password|hash|scrypt/i);
     const stored = await dataSource.getRepository(User).findOneByOrFail({ id: user.id });
-    expect(stored.passwordHash).toMatch(/^scrypt\$/);
+    expect(stored.passwordHash).toMatch(/^\$argon2id\$/);
   });
 
   it('refuses a taken email, whatever its case', async () => {
@@ -61,6 +63,19 @@ describe('UsersService', () => {
   it('verifies credentials case-insensitively on the email', async () => {
     const user = await service.register({ email: 'ada@example.com', password: 'secret-password' });
     await expect(service.verifyCredentials({ email: 'ADA@example.com', password: 'secret-password' })).resolves.toEqual(user);
+  });
+
+  it('upgrades a hash of the first version (scrypt) at the next login', async () => {
+    const user = await service.register({ email: 'old@example.com', password: 'secret-password' });
+    const salt = randomBytes(16);
+    const legacy = ['scrypt', 16384, 8, 1, salt.toString('base64'), scryptSync('secret-password', salt, 64, { N: 16384, r: 8, p: 1 }).toString('base64')].join('$');
+    await dataSource.getRepository(User).update({ id: user.id }, { passwordHash: legacy });
+    await expect(service.verifyCredentials({ email: 'old@example.com', password: 'wrong-password' })).rejects.toBeInstanceOf(UnauthorizedError);
+    expect((await dataSource.getRepository(User).findOneByOrFail({ id: user.id })).passwordHash).toBe(legacy);
+    await expect(service.verifyCredentials({ email: 'old@example.com', password: 'secret-password' })).resolves.toMatchObject({ id: user.id });
+    const upgraded = (await dataSource.getRepository(User).findOneByOrFail({ id: user.id })).passwordHash;
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=1024,p=1,t=1\$/);
+    await expect(service.verifyCredentials({ email: 'old@example.com', password: 'secret-password' })).resolves.toMatchObject({ id: user.id });
   });
 
   it('answers a wrong password and an unknown email alike', async () => {
@@ -142,7 +157,7 @@ describe('UsersService', () => {
       await expect(service.verifyCredentials({ email: 'ada@example.com', password: 'secret-password' })).rejects.toBeInstanceOf(UnauthorizedError);
       await expect(service.verifyCredentials({ email: 'ada@example.com', password: 'new-password' })).resolves.toMatchObject({ id: ada.id });
       const stored = await dataSource.getRepository(User).findOneByOrFail({ id: ada.id });
-      expect(stored.passwordHash).toMatch(/^scrypt\$/);
+      expect(stored.passwordHash).toMatch(/^\$argon2id\$/);
     });
 
     it('is not found for an unknown user', async () => {

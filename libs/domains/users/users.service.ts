@@ -7,7 +7,7 @@ import { Credentials, ListUsers, RegisterUser, Role, UpdateProfile, UserPage, Us
 import { isUniqueViolation, WriteQueue } from '@cleave/platform/database';
 import { Outbox } from '@cleave/platform/outbox';
 import { User } from './user.entity';
-import { hashPassword, verifyPassword } from './password-hasher';
+import { PasswordHasher } from './password-hasher';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_EMAIL = 320;
@@ -22,13 +22,16 @@ const INVALID_CREDENTIALS = 'Invalid email or password';
 @Injectable()
 export class UsersService {
   /** Verified against when the email is unknown, so both failures take the same time. */
-  private readonly decoyHash = hashPassword(randomUUID());
+  private readonly decoyHash: Promise<string>;
 
   constructor(
     @InjectRepository(User, 'users') private readonly users: Repository<User>,
     private readonly outbox: Outbox,
     private readonly writes: WriteQueue,
-  ) {}
+    private readonly hasher: PasswordHasher,
+  ) {
+    this.decoyHash = hasher.hash(randomUUID());
+  }
 
   /** Writes the user and `user.registered` in one transaction: no welcome without a user, and none lost. */
   async register(request: RegisterUser): Promise<UserView> {
@@ -38,8 +41,13 @@ export class UsersService {
   async verifyCredentials({ email, password }: Credentials): Promise<UserView> {
     if (typeof email !== 'string' || typeof password !== 'string') throw new UnauthorizedError(INVALID_CREDENTIALS);
     const user = await this.users.findOneBy({ email: normalizeEmail(email) });
-    const valid = await verifyPassword(password, user?.passwordHash ?? (await this.decoyHash));
+    const { valid, needsRehash } = await this.hasher.verify(password, user?.passwordHash ?? (await this.decoyHash));
     if (!user || !valid) throw new UnauthorizedError(INVALID_CREDENTIALS);
+    // The one moment the password is known: upgrade a hash of older or weaker parameters.
+    if (needsRehash) {
+      const passwordHash = await this.hasher.hash(password);
+      await this.writes.run(() => this.users.update({ id: user.id, passwordHash: user.passwordHash }, { passwordHash }));
+    }
     return toView(user);
   }
 
@@ -62,8 +70,8 @@ export class UsersService {
     if (password !== undefined) {
       checkPassword(password);
       if (typeof currentPassword !== 'string' || !currentPassword) throw new UnauthorizedError('The current password is required to set a new one');
-      if (!(await verifyPassword(currentPassword, user.passwordHash))) throw new UnauthorizedError('The current password is wrong');
-      changes.passwordHash = await hashPassword(password);
+      if (!(await this.hasher.verify(currentPassword, user.passwordHash)).valid) throw new UnauthorizedError('The current password is wrong');
+      changes.passwordHash = await this.hasher.hash(password);
     }
     if (Object.keys(changes).length === 0) return toView(user);
     changes.updatedAt = new Date().toISOString();
@@ -131,7 +139,7 @@ export class UsersService {
     const displayName = name === undefined ? email.trim().split('@')[0].slice(0, MAX_NAME) : checkName(name);
     if (await this.users.existsBy({ email: normalized })) throw emailTaken();
     const now = new Date().toISOString();
-    const user: User = { id: randomUUID(), email: normalized, name: displayName, passwordHash: await hashPassword(password), role, createdAt: now, updatedAt: now };
+    const user: User = { id: randomUUID(), email: normalized, name: displayName, passwordHash: await this.hasher.hash(password), role, createdAt: now, updatedAt: now };
     try {
       await this.outbox.transaction(async (tx) => {
         await tx.manager.insert(User, user);

@@ -3,6 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { ReadSources } from './config-sources';
 import { Env, Setting, SettingContext } from './setting';
+import { weakSecretProblems } from './secret-strength';
 import { setGroupReader, SettingsClass, SettingsError } from './settings-group';
 
 /** One setting as loaded: where it is in its group, its value and where that came from. */
@@ -76,6 +77,7 @@ export class ConfigSchema {
     const groups = new Map<SettingsClass, object>();
     const entries: SettingEntry[] = [];
     const files: string[] = [];
+    const production = sources.env.NODE_ENV === 'production';
     for (const group of this.groups) {
       const values: Record<string, unknown> = {};
       let valid = true;
@@ -88,6 +90,14 @@ export class ConfigSchema {
           continue;
         }
         values[field] = read.value;
+        // Production refuses a guessable secret here, for every lib at once, naming the setting.
+        if (production) {
+          const weak = weakSecretProblems(keyOf(setting), setting, read.value);
+          if (weak.length) {
+            problems.push(...weak);
+            valid = false;
+          }
+        }
         for (const entry of read.entries) entries.push({ ...entry, group, field, setting });
       }
       if (valid && group.spec.check) problems.push(...group.spec.check(values, context));

@@ -92,6 +92,26 @@ describe('a settings class', () => {
   });
 });
 
+describe('secrets in production', () => {
+  const production = (env: Record<string, string>) => () => DemoSettings.from({ NODE_ENV: 'production', ...env });
+
+  it.each([
+    [{ DEMO_PASSWORD: 'qwerty' }, 'DEMO_PASSWORD is a well-known value that anyone would try first: set a random one in production'],
+    [{ DEMO_PASSWORD: 'k3#Pz9!q' }, 'DEMO_PASSWORD is too short for production: 8 bytes, at least 12 needed (e.g. openssl rand -base64 32)'],
+    [{ DEMO_URL: 'redis://:redis@h:6379' }, 'the password in DEMO_URL is a well-known value that anyone would try first: set a random one in production'],
+    [{ DEMO_URL: 'redis://tiny@h:6379' }, 'the password in DEMO_URL is too short for production: 4 bytes, at least 12 needed (e.g. openssl rand -base64 32)'],
+    [{ DEMO_DB_ORDERS: 'postgres://cleave:cleave@h/o' }, 'the password in DEMO_DB_ORDERS is a well-known value that anyone would try first: set a random one in production'],
+  ])('refuses %p naming the setting', (env, message) => {
+    expect(production(env)).toThrow(new SettingsError([message]));
+    // The same values are fine outside production (the length rule of the check aside).
+    expect(() => DemoSettings.from({ ...env, DEMO_PASSWORD: 'long-enough' })).not.toThrow();
+  });
+
+  it('accepts strong secrets and URLs without a password', () => {
+    expect(production({ DEMO_PASSWORD: 'Zq8-vN2#kL0p', DEMO_URL: 'redis://h:6380', DEMO_DB_ORDERS: 'postgres://app:Zq8-vN2%23kL0pX@h/o' })()).toMatchObject({ password: 'Zq8-vN2#kL0p' });
+  });
+});
+
 describe('the sources of a process', () => {
   let dir: string;
   const schema = ConfigSchema.of([ConfigSettings, DemoSettings]);

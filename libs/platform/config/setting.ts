@@ -28,6 +28,10 @@ export interface SettingMeta {
   secret?: Secrecy;
   /** The default as the docs show it, when it is not a plain value (computed, or none). */
   defaultDoc?: string;
+  /** A secret's shortest length production accepts, in bytes (default 12; see secret-strength.ts). */
+  minSecretBytes?: number;
+  /** Values of a secret that are published (a development default): refused in production. */
+  publicValues?: readonly string[];
 }
 
 interface Described {
@@ -35,6 +39,8 @@ interface Described {
   readonly live: boolean;
   readonly secret: Secrecy;
   readonly defaultDoc?: string;
+  readonly minSecretBytes?: number;
+  readonly publicValues?: readonly string[];
 }
 
 /** One variable: `CLEAVE_CACHE_TTL_MS`. Its schema sees the trimmed value, or the default, or undefined. */
@@ -73,7 +79,7 @@ export type Setting<T = unknown> = EnvSetting<T> | FamilySetting<T> | FileSettin
 export type ValueOf<S> = S extends FamilySetting<infer T> ? Record<string, T> : S extends Setting<infer T> ? T : never;
 
 function describe(meta: SettingMeta): Described {
-  return { doc: meta.doc, live: meta.live ?? false, secret: meta.secret ?? false, defaultDoc: meta.defaultDoc };
+  return { doc: meta.doc, live: meta.live ?? false, secret: meta.secret ?? false, defaultDoc: meta.defaultDoc, minSecretBytes: meta.minSecretBytes, publicValues: meta.publicValues };
 }
 
 const got = (input: unknown) => `got ${JSON.stringify(input)}`;
