@@ -1,21 +1,32 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
+import { SpanKind } from '@opentelemetry/api';
 import { CleaveError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
-import { BusOptions } from './bus.options';
-import { activeTraceparent } from '@cleave/platform/tracing';
+import { TargetPolicies } from '@cleave/platform/resilience';
+import { TransportOptions } from './bus.options';
+import { activeTraceparent, busSpanAttributes, endBusSpan, failBusSpan, formatTraceparent, startBusSpan } from '@cleave/platform/tracing';
 import { currentCall, currentModule } from '@cleave/platform/context';
 import { Envelope, nextMessageId } from './envelope';
 import { BusMetrics, Outcome, TransportName } from './bus.metrics';
 
+/** Where the replies of a streamed request (Nest's `send()`) go, value by value. */
+export interface ReplySink {
+  next(value: unknown): void;
+  error(error: CleaveError): void;
+  complete(): void;
+}
+
 /**
  * What both transports' clients share. Typed clients call `request`/`emitEvent` directly
- * (promises, no Observable per call); Nest's `send`/`emit` work too, through `publish`.
+ * (promises, no Observable per call); Nest's `send`/`emit` work too, through `publish`, with
+ * every value of a streamed answer, under the target's resilience policy and a client span.
  */
 export abstract class BusClientProxy extends ClientProxy {
   protected abstract readonly transport: TransportName;
 
   constructor(
-    protected readonly options: BusOptions,
+    protected readonly options: TransportOptions,
     protected readonly metrics: BusMetrics,
+    private readonly policies?: TargetPolicies,
   ) {
     super();
   }
@@ -27,10 +38,23 @@ export abstract class BusClientProxy extends ClientProxy {
   abstract request(module: string, pattern: string, data: unknown, timeoutMs?: number, traceparent?: string): Promise<unknown>;
 
   /**
+   * Sends a streamed request to `target` (a module, or `@app` for a plain pattern): every
+   * value of the answer reaches `sink.next`, then `complete` or `error`; the deadline ends it
+   * with a timeout error. Returns the way to stop waiting.
+   */
+  abstract stream(target: string, pattern: string, data: unknown, sink: ReplySink, timeoutMs: number, traceparent?: string): () => void;
+
+  /**
    * Publishes an event to every subscribing module, as a child of `traceparent` (else the
    * active span). `id` is the event's id when it already has one (an outbox message).
    */
   abstract emitEvent(event: string, data: unknown, traceparent?: string, id?: string): Promise<void>;
+
+  /**
+   * Who serves a Nest pattern: a hosted module for `<module>.<name>`, else `@<app>`; a
+   * NotFoundError naming the pattern when nobody does (at once, not at the deadline).
+   */
+  protected abstract targetOf(pattern: string): string | Promise<string>;
 
   /** The envelope of an outgoing request: a deadline bounded by the caller's own, its trace. */
   protected requestEnvelope(pattern: string, data: unknown, timeoutMs: number | undefined, replyTo?: string, traceparent?: string): Envelope {
@@ -46,8 +70,9 @@ export abstract class BusClientProxy extends ClientProxy {
 
   protected timeoutError(module: string, pattern: string, envelope: Envelope, started: number): ServiceUnavailableError {
     const waited = Date.now() - started;
-    return new ServiceUnavailableError(`${module} did not answer ${pattern} within ${waited} ms (is a ${module} instance running?)`, {
-      target: module,
+    const target = module.replace(/^@/, '');
+    return new ServiceUnavailableError(`${target} did not answer ${pattern} within ${waited} ms (is a ${target} instance running?)`, {
+      target,
       pattern,
       waitedMs: waited,
     });
@@ -66,17 +91,72 @@ export abstract class BusClientProxy extends ClientProxy {
     this.metrics.observeCall(caller, pattern, this.transport, outcome, (performance.now() - startedHr) / 1000);
   }
 
+  /**
+   * Nest's `send()`: patterns normalised as Nest does (sorted-key JSON for objects), values
+   * handed on as they arrive. The policy (deadline, retry when declared idempotent, breaker,
+   * bulkhead) covers the wait for the first reply: a stream that has begun is never sent again.
+   * The returned teardown (unsubscribing) stops the wait.
+   */
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     const pattern = this.normalizePattern(packet.pattern);
-    this.request(pattern.slice(0, pattern.indexOf('.')), pattern, packet.data).then(
-      (response) => callback({ response, isDisposed: true }),
-      (err: CleaveError) => callback({ err: err.toJSON?.() ?? err, isDisposed: true }),
-    );
-    return () => undefined;
+    const span = startBusSpan(pattern, SpanKind.CLIENT, busSpanAttributes(pattern, undefined, this.transport));
+    const traceparent = formatTraceparent(span.spanContext());
+    let cancel = (): void => undefined;
+    let stopped = false;
+    const fail = (error: unknown) => {
+      if (stopped) return;
+      stopped = true;
+      failBusSpan(span, error);
+      callback({ err: error, isDisposed: true });
+    };
+    const run = async () => {
+      const target = await this.targetOf(pattern);
+      const local = this.transport === 'local';
+      const policy = this.policies?.forCall(target.replace(/^@/, ''), pattern, this.options.idempotent?.includes(pattern) ?? false, local);
+      let budget = policy?.timeoutMs ?? this.options.requestTimeoutMs;
+      const inherited = currentCall()?.deadline;
+      if (inherited !== undefined) budget = Math.min(budget, inherited - Date.now());
+      let begun = false;
+      const attempt = (left: number) =>
+        new Promise<void>((resolve, reject) => {
+          if (stopped) return resolve();
+          cancel = this.stream(target, pattern, packet.data, {
+            next: (value) => {
+              if (stopped) return;
+              begun = true;
+              resolve();
+              callback({ response: value });
+            },
+            complete: () => {
+              resolve();
+              if (stopped) return;
+              stopped = true;
+              endBusSpan(span);
+              callback({ isDisposed: true });
+            },
+            error: (error) => (begun ? fail(error) : reject(error)),
+          }, left, traceparent);
+        });
+      await (policy ? policy.execute(attempt, budget) : attempt(budget));
+    };
+    run().catch(fail);
+    return () => {
+      stopped = true;
+      cancel();
+    };
   }
 
+  /** Nest's `emit()`: a durable event to every subscribing app or module, with a producer span. */
   protected dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
-    return this.emitEvent(this.normalizePattern(packet.pattern), packet.data) as Promise<T>;
+    const event = this.normalizePattern(packet.pattern);
+    const span = startBusSpan(`publish ${event}`, SpanKind.PRODUCER, busSpanAttributes(event, undefined, this.transport));
+    return this.emitEvent(event, packet.data, formatTraceparent(span.spanContext())).then(
+      () => endBusSpan(span) as T,
+      (error: unknown) => {
+        failBusSpan(span, error);
+        throw error;
+      },
+    );
   }
 
   async connect(): Promise<void> {}

@@ -1,5 +1,5 @@
 import { ResilienceConfig } from '@cleave/platform/resilience';
-import { ProcessIdentity } from '@cleave/platform/process';
+import { ProcessIdentity, Topology } from '@cleave/platform/process';
 
 /**
  * Everything the bus needs to know about this process, validated once at start. Split, its
@@ -24,5 +24,18 @@ export interface BusOptions extends ProcessIdentity {
   faultDelays?: string;
   faultFailures?: string;
 }
+
+/**
+ * What a transport's client and server need of BusOptions: a CleaveServer or CleaveClient
+ * in a plain Nest app has no topology (every pattern is routed through the RouteTable) and
+ * brings its own resilience policies, if any.
+ */
+export type TransportOptions = Omit<BusOptions, 'topology' | 'resilience'> & {
+  topology?: Topology;
+  /** Routes given in configuration: pattern (normalised the Nest way) -> app; see RouteTable. */
+  routes?: Readonly<Record<string, string>>;
+  /** Plain patterns (normalised) safe to send again: the only ones retried. */
+  idempotent?: readonly string[];
+};
 
 export const BUS_OPTIONS = Symbol('BUS_OPTIONS');

@@ -1,7 +1,7 @@
 import { MessageHandler, Server } from '@nestjs/microservices';
 import { Attributes, INVALID_TRACEID, Span, SpanKind, trace } from '@opentelemetry/api';
-import { isObservable, lastValueFrom } from 'rxjs';
-import { ErrorData, InternalError } from '@cleave/contracts/kernel/errors';
+import { isObservable, Observable } from 'rxjs';
+import { ErrorData, InternalError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { BusContext } from './bus.context';
 import { toErrorData } from './bus-exception.filter';
 import { EventHandlerExtras } from './bus.decorators';
@@ -26,6 +26,12 @@ export interface Subscription {
  */
 export abstract class BusServer extends Server {
   protected abstract readonly transport: TransportName;
+  /**
+   * Who this server is when a handler names no module: the consumer group of a plain
+   * `@EventPattern` and the request queue of a plain `@MessagePattern` (the process name in
+   * Cleave's host, the `app` option of a CleaveServer).
+   */
+  protected abstract get app(): string;
 
   constructor(
     protected readonly metrics: BusMetrics,
@@ -35,11 +41,14 @@ export abstract class BusServer extends Server {
     super();
   }
 
-  /** Event handlers are keyed per subscribing module, so each module gets its own delivery. */
+  /**
+   * Event handlers are keyed per subscribing module, so each module gets its own delivery. A
+   * plain `@EventPattern` names none: its subscriber is the app (every handler of the pattern
+   * in this app runs, chained as Nest chains them, and each app gets each event once).
+   */
   override addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false, extras: Record<string, any> = {}): void {
     if (!isEventHandler) return super.addHandler(pattern, callback, false, extras);
-    const subscriber = (extras as Partial<EventHandlerExtras>).subscriber;
-    if (!subscriber) throw new Error(`event handler for "${String(pattern)}" names no subscribing module: declare it with @OnEvent`);
+    const subscriber = (extras as Partial<EventHandlerExtras>).subscriber ?? this.app;
     super.addHandler(eventKey(subscriber, this.normalizePattern(pattern as string)), callback, true, extras);
   }
 
@@ -60,14 +69,25 @@ export abstract class BusServer extends Server {
     return [...this.messageHandlers].filter(([, h]) => !h.isEventHandler).map(([pattern]) => pattern);
   }
 
-  /** Resolves with the handler's result; rejects with the wire form of a typed error. */
-  async handleRequest(envelope: Envelope): Promise<unknown> {
+  /**
+   * Resolves with the handler's result; rejects with the wire form of a typed error. With
+   * `onValue` (a streamed request) every value of an Observable answer goes there, in order,
+   * and the promise resolves on completion. An Observable that has not completed by the
+   * request's deadline is unsubscribed and fails it: nobody waits for it any more.
+   */
+  async handleRequest(envelope: Envelope, onValue?: (value: unknown) => void): Promise<unknown> {
     const handler = this.messageHandlers.get(envelope.pattern);
     if (!handler || handler.isEventHandler) {
       this.metrics.countHandled(envelope.pattern, this.transport, 'error');
       throw new InternalError(`No handler for ${envelope.pattern} in this process`).toJSON();
     }
-    return this.invoke(handler, envelope, envelope.pattern, envelope.pattern.slice(0, envelope.pattern.indexOf('.')), SpanKind.SERVER);
+    return this.invoke(handler, envelope, envelope.pattern, this.moduleOf(envelope.pattern), SpanKind.SERVER, onValue);
+  }
+
+  /** The module a pattern belongs to: `<module>.<name>` of a contract, else the app. */
+  private moduleOf(pattern: string): string {
+    const dot = pattern.indexOf('.');
+    return dot > 0 && !pattern.startsWith('{') ? pattern.slice(0, dot) : this.app;
   }
 
   /** Resolves once `subscriber`'s handler has processed the event; rejects if it failed. */
@@ -81,7 +101,7 @@ export abstract class BusServer extends Server {
   /** The fixed span attributes of each handler, built once: keyed like messageHandlers. */
   private readonly spanAttributes = new Map<string, Attributes>();
 
-  private invoke(handler: MessageHandler, envelope: Envelope, key: string, module: string, kind: SpanKind): Promise<unknown> {
+  private invoke(handler: MessageHandler, envelope: Envelope, key: string, module: string, kind: SpanKind, onValue?: (value: unknown) => void): Promise<unknown> {
     const context = new BusContext(envelope, this.transport);
     let attributes = this.spanAttributes.get(key);
     if (!attributes) this.spanAttributes.set(key, (attributes = busSpanAttributes(envelope.pattern, module, this.transport)));
@@ -93,18 +113,22 @@ export abstract class BusServer extends Server {
     // One scope: the call context and the span as the active OpenTelemetry context (with no
     // SDK and no incoming trace the span is the invalid no-op one: nothing to carry).
     const active = span.spanContext().traceId === INVALID_TRACEID ? parent : trace.setSpan(parent, span);
-    return runInCall(call, () => this.run(handler, envelope, context, span, kind === SpanKind.CONSUMER ? module : undefined), active);
+    return runInCall(call, () => this.run(handler, envelope, context, span, kind === SpanKind.CONSUMER ? module : undefined, onValue), active);
   }
 
   /** `subscriber`: the module an event is delivered to (undefined for a request). */
-  private async run(handler: MessageHandler, envelope: Envelope, context: BusContext, span: Span, subscriber?: string): Promise<unknown> {
+  private async run(handler: MessageHandler, envelope: Envelope, context: BusContext, span: Span, subscriber?: string, onValue?: (value: unknown) => void): Promise<unknown> {
     const started = subscriber === undefined ? 0 : performance.now();
     try {
       const delay = this.faultDelays.get(envelope.pattern);
       if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
       if (this.faultFailures.size) injectFailure(this.faultFailures, envelope.pattern, envelope.data);
       let result = await handler(envelope.data, context);
-      if (isObservable(result)) result = await lastValueFrom(result, { defaultValue: undefined });
+      if (isObservable(result)) result = await untilDeadline(result, envelope, onValue);
+      else if (onValue) {
+        if (result !== undefined) onValue(result);
+        result = undefined;
+      }
       this.metrics.countHandled(envelope.pattern, this.transport, 'ok');
       if (subscriber !== undefined) this.metrics.observeEvent(subscriber, envelope.pattern, this.transport, 'ok', (performance.now() - started) / 1000);
       endBusSpan(span);
@@ -125,6 +149,34 @@ export abstract class BusServer extends Server {
   unwrap<T>(): T {
     throw new Error(`${this.constructor.name} has no underlying client to unwrap`);
   }
+}
+
+/**
+ * The last value of a handler's Observable (Nest wraps every answer in one), or with
+ * `onValue` each value as it comes; bounded by the request's deadline, so a stream that
+ * never completes cannot hold a slot of this instance for ever.
+ */
+function untilDeadline(result: Observable<unknown>, envelope: Envelope, onValue?: (value: unknown) => void): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let last: unknown;
+    let timer: NodeJS.Timeout | undefined;
+    const subscription = result.subscribe({
+      next: (value) => (onValue ? onValue(value) : (last = value)),
+      error: (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+      complete: () => {
+        clearTimeout(timer);
+        resolve(onValue ? undefined : last);
+      },
+    });
+    if (subscription.closed || envelope.deadline === undefined) return;
+    timer = setTimeout(() => {
+      subscription.unsubscribe();
+      reject(new ServiceUnavailableError(`${envelope.pattern} did not complete before its deadline`, { pattern: envelope.pattern }));
+    }, Math.max(0, envelope.deadline - Date.now()));
+  });
 }
 
 function eventKey(subscriber: string, event: string): string {

@@ -15,9 +15,23 @@ export interface Envelope {
   deadline?: number;
   /** Requests only: where the answer goes (the calling instance's reply channel). */
   replyTo?: string;
+  /**
+   * Requests only: the caller takes every value of an Observable answer (Nest's
+   * `client.send()`), as `next` replies then one `done`. Without it, one answer: the last value.
+   */
+  stream?: true;
 }
 
-export type Reply = { id: string; data: unknown } | { id: string; error: ErrorData };
+/**
+ * An answer: one `data` or `error`; or, for a streamed request, a `next` per value and then
+ * a `done` or an `error`. One instance sends all of a request's replies on one connection, so
+ * they arrive in order.
+ */
+export type Reply =
+  | { id: string; data: unknown }
+  | { id: string; error: ErrorData }
+  | { id: string; next: unknown }
+  | { id: string; done: true };
 
 const processPrefix = randomBytes(6).toString('hex');
 let sequence = 0;

@@ -14,3 +14,9 @@ export { RedisServer } from './transports/redis/redis.server';
 export { BusSettings } from './bus.settings';
 export { Actor, DeadLetter, DeadLetterStore, DeadLetterSummary, isDeadLetterId, isEventName, ReplayedDeadLetter } from './dead-letters/dead-letter-store';
 export { RedisDeadLetters } from './dead-letters/redis-dead-letters';
+// Cleave's transport for any Nest app: plain @MessagePattern/@EventPattern, ClientProxy.
+export { CleaveServer } from './nest/cleave.server';
+export { CleaveClient } from './nest/cleave.client';
+export { CleaveTransportModule } from './nest/cleave-transport.module';
+export { CleaveTransportOptions } from './nest/cleave-transport.options';
+export { TransportOptions } from './bus.options';

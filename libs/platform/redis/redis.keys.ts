@@ -7,6 +7,19 @@ export class RedisKeys {
     return `${this.prefix}:req:${module}`;
   }
 
+  /**
+   * A list per app: requests for the plain Nest patterns it serves (an app's name cannot
+   * clash with a module's: it is marked with an @).
+   */
+  appRequests(app: string): string {
+    return this.requests(`@${app}`);
+  }
+
+  /** A hash of routes: each plain Nest pattern and the app that serves it (see RouteTable). */
+  routes(): string {
+    return `${this.prefix}:routes`;
+  }
+
   /** A pub/sub channel per calling instance: the answers to its requests. */
   replies(instanceId: string): string {
     return `${this.prefix}:reply:${instanceId}`;

@@ -1,11 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { CleaveError, InternalError } from '@cleave/contracts/kernel/errors';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { CleaveError, InternalError, NotFoundError } from '@cleave/contracts/kernel/errors';
+import { TargetPolicies } from '@cleave/platform/resilience';
 import { EventHandlersFailedError } from '../../event-handlers-failed.error';
 import { failureText } from '../../bus-exception.filter';
-import { BusClientProxy } from '../../bus.client-proxy';
+import { BusClientProxy, ReplySink } from '../../bus.client-proxy';
 import { BUS_OPTIONS, BusOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
-import { jsonCopy } from '../../envelope';
+import { Envelope, jsonCopy } from '../../envelope';
 import { InProcessServer } from './in-process.server';
 
 /**
@@ -21,8 +22,66 @@ export class InProcessClient extends BusClientProxy {
     @Inject(BUS_OPTIONS) options: BusOptions,
     metrics: BusMetrics,
     private readonly server: InProcessServer,
+    @Optional() policies?: TargetPolicies,
   ) {
-    super(options, metrics);
+    super(options, metrics, policies);
+  }
+
+  /** Only this process's handlers are in reach: any other pattern fails at once. */
+  protected targetOf(pattern: string): string {
+    if (!this.server.serves(pattern)) throw new NotFoundError(`No handler in this process serves the pattern ${pattern}`, { pattern });
+    return this.options.processName;
+  }
+
+  stream(target: string, pattern: string, data: unknown, sink: ReplySink, timeoutMs: number, traceparent?: string): () => void {
+    let copy: unknown;
+    try {
+      copy = jsonCopy(data);
+    } catch (error) {
+      sink.error(new InternalError(`The request ${pattern} could not be serialised: ${(error as Error).message}`));
+      return () => undefined;
+    }
+    const envelope: Envelope = { ...this.requestEnvelope(pattern, copy, timeoutMs, undefined, traceparent), stream: true };
+    const started = Date.now();
+    const startedHr = performance.now();
+    const caller = this.caller();
+    let open = true;
+    const end = (outcome: 'ok' | 'error' | 'timeout') => {
+      open = false;
+      clearTimeout(timer);
+      this.record(caller, pattern, outcome, startedHr);
+    };
+    const remaining = envelope.deadline! - started;
+    const timer = setTimeout(() => {
+      if (!open) return;
+      end('timeout');
+      sink.error(this.timeoutError(target, pattern, envelope, started));
+    }, remaining > 0 ? remaining : 0);
+    this.server
+      .handleRequest(envelope, (value) => {
+        if (!open) return;
+        try {
+          sink.next(jsonCopy(value));
+        } catch (error) {
+          end('error');
+          sink.error(new InternalError(`The answer to ${pattern} could not be serialised: ${(error as Error).message}`));
+        }
+      })
+      .then(
+        () => {
+          if (!open) return;
+          end('ok');
+          sink.complete();
+        },
+        (error) => {
+          if (!open) return;
+          end('error');
+          sink.error(CleaveError.fromJSON(error));
+        },
+      );
+    return () => {
+      if (open) end('ok');
+    };
   }
 
   request(module: string, pattern: string, data: unknown, timeoutMs?: number, traceparent?: string): Promise<unknown> {

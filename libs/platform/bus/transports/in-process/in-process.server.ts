@@ -13,8 +13,17 @@ export class InProcessServer extends BusServer {
   protected readonly transport = 'local' as const;
   private subscribersByEvent = new Map<string, string[]>();
 
-  constructor(@Inject(BUS_OPTIONS) options: BusOptions, metrics: BusMetrics) {
+  constructor(@Inject(BUS_OPTIONS) private readonly options: BusOptions, metrics: BusMetrics) {
     super(metrics, parseFaultDelays(options.faultDelays), parseFaultFailures(options.faultFailures));
+  }
+
+  protected get app(): string {
+    return this.options.processName;
+  }
+
+  /** Whether a request pattern has a handler here. */
+  serves(pattern: string): boolean {
+    return this.messageHandlers.get(pattern)?.isEventHandler === false;
   }
 
   listen(callback: () => void): void {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import { BusOptions } from '../../bus.options';
+import { TransportOptions } from '../../bus.options';
 import { Envelope } from '../../envelope';
 import { BusServer } from '../../bus.server';
 import { ConsumerLag, DeadLetterCount } from '../../bus.metrics';
@@ -56,7 +56,7 @@ export class RedisEventConsumer {
     private readonly server: BusServer,
     private readonly reader: Redis,
     private readonly redis: RedisConnections,
-    private readonly options: BusOptions,
+    private readonly options: TransportOptions,
   ) {
     this.logger = new Logger(`Events:${group}`);
     this.streams = events.map((e) => redis.keys.events(e));

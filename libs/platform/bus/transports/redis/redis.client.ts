@@ -1,14 +1,18 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { CleaveError, InternalError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { currentCall } from '@cleave/platform/context';
-import { BusClientProxy } from '../../bus.client-proxy';
-import { BUS_OPTIONS, BusOptions } from '../../bus.options';
+import { TargetPolicies } from '@cleave/platform/resilience';
+import { BusClientProxy, ReplySink } from '../../bus.client-proxy';
+import { BUS_OPTIONS, TransportOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
-import { decodeMessage, Reply } from '../../envelope';
+import { decodeMessage, Envelope, Reply } from '../../envelope';
 import type Redis from 'ioredis';
 import { RedisConnections } from '@cleave/platform/redis';
+import { RouteTable } from '../../routing/route-table';
 
 interface Pending {
+  /** A streamed request's values; resolve then takes its completion. */
+  next?(value: unknown): void;
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
@@ -30,48 +34,90 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
   private readonly logger = new Logger('RedisBus');
   private broadcastSubscriber?: Redis;
   private readonly broadcastListeners = new Map<string, Set<(payload: unknown) => void>>();
+  private readonly routes: RouteTable;
+  private listening?: Promise<void>;
 
   constructor(
-    @Inject(BUS_OPTIONS) options: BusOptions,
+    @Inject(BUS_OPTIONS) options: TransportOptions,
     metrics: BusMetrics,
     private readonly redis: RedisConnections,
+    @Optional() policies?: TargetPolicies,
   ) {
-    super(options, metrics);
+    super(options, metrics, policies);
     this.replyChannel = redis.keys.replies(options.instanceId);
+    this.routes = new RouteTable(redis.command, redis.keys.routes(), options.routes);
   }
 
   async onModuleInit(): Promise<void> {
-    const subscriber = this.redis.dedicated('replies');
-    subscriber.on('message', (_channel: string, message: string) => this.onReply(message));
-    await subscriber.subscribe(this.replyChannel);
+    await this.connect();
+  }
+
+  /** Subscribes to this instance's reply channel, once (Nest calls it before every send). */
+  override connect(): Promise<void> {
+    return (this.listening ??= (async () => {
+      const subscriber = this.redis.dedicated('replies');
+      subscriber.on('message', (_channel: string, message: string) => this.onReply(message));
+      await subscriber.subscribe(this.replyChannel);
+    })());
   }
 
   request(module: string, pattern: string, data: unknown, timeoutMs?: number, traceparent?: string): Promise<unknown> {
     const envelope = this.requestEnvelope(pattern, data, timeoutMs, this.replyChannel, traceparent);
+    return new Promise((resolve, reject) => void this.dispatch(module, envelope, { resolve, reject }));
+  }
+
+  stream(target: string, pattern: string, data: unknown, sink: ReplySink, timeoutMs: number, traceparent?: string): () => void {
+    const envelope: Envelope = { ...this.requestEnvelope(pattern, data, timeoutMs, this.replyChannel, traceparent), stream: true };
+    const id = this.dispatch(target, envelope, { next: (value) => sink.next(value), resolve: () => sink.complete(), reject: (error) => sink.error(error as CleaveError) });
+    return () => {
+      const pending = id === undefined ? undefined : this.pending.get(id);
+      if (!pending) return;
+      this.pending.delete(id!);
+      clearTimeout(pending.timer);
+    };
+  }
+
+  /**
+   * `<module>.<name>` of a module in the topology goes to that module's queue; any other
+   * pattern to the queue of the app that registered it (RouteTable), or fails at once.
+   */
+  protected targetOf(pattern: string): string | Promise<string> {
+    const dot = pattern.indexOf('.');
+    const module = dot > 0 ? pattern.slice(0, dot) : undefined;
+    const topology = this.options.topology;
+    if (module && topology && Object.values(topology.processes).some((p) => p.modules.includes(module))) return module;
+    return this.routes.appOf(pattern).then((app) => `@${app}`);
+  }
+
+  /** Queues the request on `target`'s list and waits for its replies until the deadline; undefined if it could not be sent. */
+  private dispatch(target: string, envelope: Envelope, handlers: Pick<Pending, 'next' | 'resolve' | 'reject'>): string | undefined {
+    const pattern = envelope.pattern;
     let message: string;
     try {
       message = JSON.stringify(envelope);
     } catch (error) {
-      return Promise.reject(new InternalError(`The request ${pattern} could not be serialised: ${(error as Error).message}`));
+      handlers.reject(new InternalError(`The request ${pattern} could not be serialised: ${(error as Error).message}`));
+      return undefined;
     }
     const started = Date.now();
     const startedHr = performance.now();
     const caller = this.caller();
-    return new Promise((resolve, reject) => {
-      const remaining = envelope.deadline! - started;
-      const timer = setTimeout(() => {
-        if (!this.pending.delete(envelope.id)) return;
-        this.record(caller, pattern, 'timeout', startedHr);
-        reject(this.timeoutError(module, pattern, envelope, started));
-      }, remaining > 0 ? remaining : 0);
-      this.pending.set(envelope.id, { resolve, reject, timer, pattern, caller, startedHr });
-      this.redis.command.lpush(this.redis.keys.requests(module), message).catch((error: Error) => {
-        if (!this.pending.delete(envelope.id)) return;
-        clearTimeout(timer);
-        this.record(caller, pattern, 'error', startedHr);
-        reject(new ServiceUnavailableError(`Cannot reach ${module}: Redis refused the request (${error.message})`, { target: module, pattern }));
-      });
+    const remaining = envelope.deadline! - started;
+    const timer = setTimeout(() => {
+      if (!this.pending.delete(envelope.id)) return;
+      this.record(caller, pattern, 'timeout', startedHr);
+      handlers.reject(this.timeoutError(target, pattern, envelope, started));
+    }, remaining > 0 ? remaining : 0);
+    this.pending.set(envelope.id, { ...handlers, timer, pattern, caller, startedHr });
+    const queue = target.startsWith('@') ? this.redis.keys.appRequests(target.slice(1)) : this.redis.keys.requests(target);
+    this.redis.command.lpush(queue, message).catch((error: Error) => {
+      if (!this.pending.delete(envelope.id)) return;
+      clearTimeout(timer);
+      this.record(caller, pattern, 'error', startedHr);
+      const name = target.replace(/^@/, '');
+      handlers.reject(new ServiceUnavailableError(`Cannot reach ${name}: Redis refused the request (${error.message})`, { target: name, pattern }));
     });
+    return envelope.id;
   }
 
   /**
@@ -127,6 +173,7 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
     if (!reply) return;
     const pending = this.pending.get(reply.id);
     if (!pending) return; // answered after its deadline: the caller has had its 503 already
+    if ('next' in reply) return pending.next?.(reply.next);
     this.pending.delete(reply.id);
     clearTimeout(pending.timer);
     if ('error' in reply) {
@@ -134,7 +181,7 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
       pending.reject(CleaveError.fromJSON(reply.error));
     } else {
       this.record(pending.caller, pending.pattern, 'ok', pending.startedHr);
-      pending.resolve(reply.data);
+      pending.resolve('data' in reply ? reply.data : undefined);
     }
   }
 

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { BusServer } from '../../bus.server';
-import { BUS_OPTIONS, BusOptions } from '../../bus.options';
+import { BUS_OPTIONS, TransportOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
 import { InternalError } from '@cleave/contracts/kernel/errors';
 import { decodeMessage, Envelope, Reply } from '../../envelope';
 import { parseFaultDelays, parseFaultFailures } from '../../faults';
 import { RedisConnections } from '@cleave/platform/redis';
 import { RedisEventConsumer } from './redis-event.consumer';
+import { RouteTable } from '../../routing/route-table';
 
 /**
  * Serves this instance's share of the modules it hosts. Requests: a list per module, popped
@@ -32,19 +33,33 @@ export class RedisServer extends BusServer {
   private consumers: RedisEventConsumer[] = [];
 
   constructor(
-    @Inject(BUS_OPTIONS) private readonly options: BusOptions,
+    @Inject(BUS_OPTIONS) private readonly options: TransportOptions,
     metrics: BusMetrics,
     private readonly redis: RedisConnections,
   ) {
     super(metrics, parseFaultDelays(options.faultDelays), parseFaultFailures(options.faultFailures));
   }
 
+  protected get app(): string {
+    return this.options.processName;
+  }
+
+  /**
+   * Requests: a queue per hosted module with handlers here, and one for the app when it has
+   * plain Nest patterns (routed to it through the RouteTable, registered here first).
+   */
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       this.running = true;
-      const hosted = this.options.topology.process(this.options.processName).modules;
+      const hosted = this.options.topology?.process(this.options.processName).modules ?? [];
       const patterns = this.requestPatterns();
+      const ofModule = (p: string) => hosted.some((m) => p.startsWith(`${m}.`));
       const queues = hosted.filter((m) => patterns.some((p) => p.startsWith(`${m}.`))).map((m) => this.redis.keys.requests(m));
+      const plain = patterns.filter((p) => !ofModule(p));
+      if (plain.length) {
+        await new RouteTable(this.redis.command, this.redis.keys.routes()).register(this.app, plain);
+        queues.push(this.redis.keys.appRequests(this.app));
+      }
       if (queues.length) this.requestLoop = this.consumeRequests(queues);
 
       const bySubscriber = new Map<string, string[]>();
@@ -100,11 +115,11 @@ export class RedisServer extends BusServer {
       return;
     }
     this.inFlight++;
-    this.handleRequest(envelope)
-      .then(
-        (data) => this.reply(envelope, { id: envelope.id, data }),
-        (error) => this.reply(envelope, { id: envelope.id, error }),
-      )
+    const handled = envelope.stream
+      ? this.handleRequest(envelope, (next) => this.reply(envelope, { id: envelope.id, next })).then(() => this.reply(envelope, { id: envelope.id, done: true }))
+      : this.handleRequest(envelope).then((data) => this.reply(envelope, { id: envelope.id, data }));
+    handled
+      .catch((error) => this.reply(envelope, { id: envelope.id, error }))
       .finally(() => {
         this.inFlight--;
         const wake = this.wakeReader;
