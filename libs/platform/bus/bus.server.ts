@@ -1,3 +1,4 @@
+import { HttpException } from '@nestjs/common';
 import { MessageHandler, Server } from '@nestjs/microservices';
 import { Attributes, INVALID_TRACEID, Span, SpanKind, trace } from '@opentelemetry/api';
 import { isObservable, Observable } from 'rxjs';
@@ -188,5 +189,27 @@ function asErrorData(error: unknown): ErrorData {
   if (typeof error === 'object' && error !== null && typeof (error as ErrorData).code === 'string' && typeof (error as ErrorData).status === 'number') {
     return error as ErrorData;
   }
-  return toErrorData(error);
+  return nestRpcErrorData(error) ?? toErrorData(error);
+}
+
+/** What Nest's default RPC filter answers for anything but an RpcException. */
+const NEST_UNKNOWN_ERROR = 'Internal server error';
+const NEST_FORBIDDEN = 'Forbidden resource';
+
+/**
+ * A plain Nest handler (no BusExceptionFilter) fails through Nest's default RPC filter, which
+ * turns an RpcException into its error (`{ status: 'error', message }` for a string, else the
+ * object given) and anything else into "Internal server error". A refusal keeps its status:
+ * the one it names, 403 for a guard's "Forbidden resource", else 400.
+ */
+function nestRpcErrorData(error: unknown): ErrorData | undefined {
+  if (typeof error !== 'object' || error === null || error instanceof Error) return undefined;
+  const { status, statusCode, message } = error as { status?: unknown; statusCode?: unknown; message?: unknown };
+  if (typeof message !== 'string' && !Array.isArray(message)) return undefined;
+  const text = Array.isArray(message) ? message.join('; ') : message;
+  if (status === 'error' && text === NEST_UNKNOWN_ERROR) return new InternalError().toJSON();
+  const named = Number(typeof status === 'number' ? status : statusCode);
+  const code = Number.isInteger(named) && named >= 400 && named < 600 ? named : text === NEST_FORBIDDEN ? 403 : status === 'error' ? 400 : undefined;
+  if (code === undefined) return undefined;
+  return { ...toErrorData(new HttpException(text, code)), message: text };
 }

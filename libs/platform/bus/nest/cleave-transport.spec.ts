@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Controller, Inject, INestApplication, INestMicroservice, Injectable, Module } from '@nestjs/common';
+import { CallHandler, CanActivate, Controller, ExecutionContext, Inject, INestApplication, INestMicroservice, Injectable, Module, NestInterceptor, ParseIntPipe, UseGuards, UseInterceptors } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ClientProxy, ClientProxyFactory, ClientsModule, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { ClientProxy, ClientProxyFactory, ClientsModule, EventPattern, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import Redis from 'ioredis';
 import { firstValueFrom, interval, lastValueFrom, map, NEVER, Observable, of, take, toArray } from 'rxjs';
 import { CleaveError, NotFoundError } from '@cleave/contracts/kernel/errors';
@@ -20,6 +20,19 @@ const handled: Record<string, number[]> = {};
 /** Requests answered, by instance. */
 const answered: Record<string, number> = {};
 
+/** Lets through only messages carrying `{ token: 'ok' }`. */
+class TokenGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    return context.switchToRpc().getData()?.token === 'ok';
+  }
+}
+
+class Doubling implements NestInterceptor {
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(map((value) => (value as number) * 2));
+  }
+}
+
 /** A service written against Nest alone: no Cleave decorator anywhere. */
 @Controller()
 class MathController {
@@ -35,6 +48,18 @@ class MathController {
   async sumLater(@Payload() numbers: number[]): Promise<number> {
     await new Promise((resolve) => setImmediate(resolve));
     return numbers.reduce((a, b) => a + b, 0);
+  }
+
+  @UseGuards(TokenGuard)
+  @MessagePattern('secret')
+  secret(): string {
+    return 'granted';
+  }
+
+  @UseInterceptors(Doubling)
+  @MessagePattern('half')
+  half(@Payload(new ParseIntPipe({ exceptionFactory: (message) => new RpcException({ status: 400, message }) })) n: number): number {
+    return n / 2;
   }
 
   @MessagePattern('one')
@@ -111,7 +136,7 @@ describe('CleaveServer and CleaveClient in plain Nest apps, over Redis', () => {
   let clientApp: INestApplication;
   let math: ClientProxy;
 
-  const serve = async (app: string, instance: string, module: object = MathModule.instance(`${app}/${instance}`)) => {
+  const serve = async (app: string, instance: string, module: Parameters<typeof NestFactory.createMicroservice>[0] = MathModule.instance(`${app}/${instance}`)) => {
     const server = await NestFactory.createMicroservice(module, {
       strategy: new CleaveServer({ ...options, app, instanceId: `${app}-${instance}` }),
       logger: false,
@@ -148,6 +173,13 @@ describe('CleaveServer and CleaveClient in plain Nest apps, over Redis', () => {
     await expect(firstValueFrom(math.send('sum', [1, 2, 3]))).resolves.toBe(6);
     await expect(firstValueFrom(math.send({ async: true, cmd: 'sum' }, [4, 5]))).resolves.toBe(9);
     await expect(lastValueFrom(math.send('one', {}).pipe(toArray()))).resolves.toEqual([42]);
+  });
+
+  it('runs guards, pipes and interceptors; their refusals arrive with their status', async () => {
+    await expect(firstValueFrom(math.send('secret', { token: 'ok' }))).resolves.toBe('granted');
+    await expect(firstValueFrom(math.send('secret', { token: 'no' }))).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    await expect(firstValueFrom(math.send('half', '21'))).resolves.toBe(21);
+    await expect(firstValueFrom(math.send('half', 'x'))).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/numeric string/) });
   });
 
   it('streams every value of an Observable, in order, then completes', async () => {
