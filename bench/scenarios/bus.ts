@@ -67,6 +67,7 @@ const SETUPS: Setup[] = [
     client: { BENCH_ROLE: 'client', BENCH_FLOOR_AUTOPIPELINE: '1' },
   },
   { id: 'cleave-redis', system: 'Cleave, Redis transport', script: 'cleave-bus', server: { BENCH_ROLE: 'server' }, client: { BENCH_ROLE: 'client' } },
+  { id: 'cleave-nest', system: 'plain Nest controller on Cleave transport (CleaveServer/CleaveClient)', script: 'cleave-nest', server: { BENCH_ROLE: 'server' }, client: { BENCH_ROLE: 'client' } },
   { id: 'nest-redis', system: 'NestJS Transport.REDIS', script: 'nest-redis', server: { BENCH_ROLE: 'server' }, client: { BENCH_ROLE: 'client' } },
   { id: 'moleculer', system: 'Moleculer 0.14, Redis transporter', script: 'moleculer', server: { BENCH_ROLE: 'server' }, client: { BENCH_ROLE: 'client' } },
   { id: 'cleave-inproc', system: 'Cleave, in-process', script: 'cleave-bus', client: { BENCH_ROLE: 'inproc' } },
