@@ -40,7 +40,8 @@ describe('tracing: one request followed across processes (split)', () => {
   let admin: string;
 
   beforeAll(async () => {
-    system = await CleaveSystem.start('split', { env: { LOG_LEVEL: 'debug' } });
+    // The test client is on loopback: here it stands for a trusted proxy, whose traceparent is continued.
+    system = await CleaveSystem.start('split', { env: { LOG_LEVEL: 'debug', CLEAVE_TRUSTED_PROXIES: 'loopback' } });
     url = system.gatewayUrl;
     admin = await adminToken(url);
   });
@@ -49,7 +50,7 @@ describe('tracing: one request followed across processes (split)', () => {
     await system?.stop();
   });
 
-  it('continues an incoming traceparent through gateway, orders, catalog and notifications as one trace', async () => {
+  it('continues a trusted proxy’s traceparent through gateway, orders, catalog and notifications as one trace', async () => {
     const shopper = await registerAndLogin(url);
     const product = await createProduct(url, admin, { stock: 5 });
     const traceId = randomBytes(16).toString('hex');

@@ -8,8 +8,8 @@ describe('gateway settings', () => {
     expect(GatewaySettings.from({ JWT_SECRET: 's3cret', JWT_EXPIRES_IN: '120' }).jwtExpiresInSeconds).toBe(120);
   });
 
-  it('defaults to a development secret and one hour outside production', () => {
-    expect(GatewaySettings.from({})).toMatchObject({ jwtSecret: DEVELOPMENT_JWT_SECRET, jwtExpiresInSeconds: 3600, usesDevelopmentSecret: true });
+  it('defaults to a development secret and fifteen minutes outside production', () => {
+    expect(GatewaySettings.from({})).toMatchObject({ jwtSecret: DEVELOPMENT_JWT_SECRET, jwtExpiresInSeconds: 900, usesDevelopmentSecret: true });
   });
 
   it('refuses to start in production without a secret, or with a bad lifetime', () => {

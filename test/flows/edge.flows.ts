@@ -23,8 +23,9 @@ export function edgeFlows(system: () => CleaveSystem): void {
 
   describe('one error shape', () => {
     it('for a business error', async () => {
-      const again = await request(url).post('/auth/register').send({ email: shopper.email, password: 'long-enough-pw' }).expect(409);
-      expectErrorShape(again.body, 409, 'CONFLICT');
+      const product = await createProduct(url, admin, { stock: 10 });
+      const short = await request(url).post(`/products/${product.id}/stock`).set('Authorization', `Bearer ${admin}`).send({ delta: -11 }).expect(409);
+      expectErrorShape(short.body, 409, 'CONFLICT');
     });
 
     it('for a validation error: one message per field, unknown properties named without their values', async () => {

@@ -15,6 +15,7 @@ interface Span {
   parentSpanId?: string;
   name: string;
   kind: string;
+  links?: { traceId: string; spanId: string }[];
 }
 
 /** Health, registry, metrics and tracing, asserted identically in every topology. */
@@ -75,14 +76,19 @@ export function healthFlows(system: () => CleaveSystem): void {
     const admin = await adminToken(url);
     const shopper = await registerAndLogin(url);
     const product = await createProduct(url, admin);
-    const traceId = randomBytes(16).toString('hex');
+    // The caller's trace context (not sampled, as it says): without a trusted proxy it is only linked to.
+    const callerTraceId = randomBytes(16).toString('hex');
+    const callerSpanId = randomBytes(8).toString('hex');
     const res = await request(url)
       .post('/orders')
       .set('Authorization', `Bearer ${shopper.token}`)
-      .set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`)
+      .set('traceparent', `00-${callerTraceId}-${callerSpanId}-00`)
       .send({ items: [{ productId: product.id, quantity: 1 }] })
       .expect(201);
-    expect(res.headers['x-trace-id']).toBe(traceId);
+    const traceId = res.headers['x-trace-id'];
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(traceId).not.toBe(callerTraceId);
+    expect(res.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
 
     // Spans arrive in batches from every process: wait until each hop has reported.
     const expected = ['server POST /orders', 'client orders.placeOrder', 'server orders.placeOrder', 'client catalog.reserveStock', 'server catalog.reserveStock', 'producer publish order.confirmed', 'consumer process order.confirmed'];
@@ -95,5 +101,8 @@ export function healthFlows(system: () => CleaveSystem): void {
     });
     const ids = new Set(spans.map((s) => s.spanId));
     expect(spans.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId)).map((s) => s.name)).toEqual(['POST /orders']);
+    const root = spans.find((s) => s.name === 'POST /orders')!;
+    expect(root.parentSpanId).toBeUndefined();
+    expect(root.links).toEqual([{ traceId: callerTraceId, spanId: callerSpanId }]);
   });
 }

@@ -114,8 +114,10 @@ export function peopleFlows(system: () => CleaveSystem): void {
     it('registers with a name, or the email local part, and updates it', async () => {
       const email = `named-${Date.now()}@example.com`;
       const registered = await request(url).post('/auth/register').send({ email, password: 'long-enough-pw', name: 'Ada Lovelace' }).expect(201);
-      expect(registered.body).toMatchObject({ email, name: 'Ada Lovelace', role: 'customer' });
-      expect(registered.body.updatedAt).toBe(registered.body.createdAt);
+      expect(registered.body).toEqual({ email, name: 'Ada Lovelace' });
+      const ada = (await request(url).post('/auth/login').send({ email, password: 'long-enough-pw' }).expect(200)).body.user;
+      expect(ada).toMatchObject({ email, name: 'Ada Lovelace', role: 'customer' });
+      expect(ada.updatedAt).toBe(ada.createdAt);
 
       const shopper = await registerAndLogin(url, 'profile');
       const me = await request(url).get('/users/me').set(auth(shopper)).expect(200);
@@ -129,11 +131,13 @@ export function peopleFlows(system: () => CleaveSystem): void {
       await request(url).patch('/users/me').send({ name: 'Nobody' }).expect(401);
     });
 
-    it('changes the email, refusing one taken by someone else with 409', async () => {
+    it('changes the email; one taken by someone else is answered alike, not applied, and its owner told', async () => {
       const shopper = await registerAndLogin(url, 'mover');
       const other = await registerAndLogin(url, 'taken');
-      const conflict = await request(url).patch('/users/me').set(auth(shopper)).send({ email: other.email.toUpperCase() }).expect(409);
-      expect(conflict.body.message).toMatch(/already/i);
+      const claimed = await request(url).patch('/users/me').set(auth(shopper)).send({ email: other.email.toUpperCase() }).expect(200);
+      expect(claimed.body).toMatchObject({ id: shopper.id, email: other.email });
+      await request(url).post('/auth/login').send({ email: other.email, password: 'correct-horse-battery' }).expect(200).expect((res) => expect(res.body.user.id).toBe(other.id));
+      await eventually(async () => expect((await notifications(url, other)).map((n) => n.kind)).toContain('address-claimed'));
       const email = `Moved-${Date.now()}@Example.com`;
       const moved = await request(url).patch('/users/me').set(auth(shopper)).send({ email }).expect(200);
       expect(moved.body.email).toBe(email.toLowerCase());
@@ -172,10 +176,59 @@ export function peopleFlows(system: () => CleaveSystem): void {
       await request(url).patch(`/users/${shopper.id}/role`).set(auth(admin)).send({ role: 'root' }).expect(400);
       await request(url).patch('/users/00000000-0000-4000-8000-000000000000/role').set(auth(admin)).send({ role: 'admin' }).expect(404);
 
-      // The role is in the token: the next login carries it.
-      const login = await request(url).post('/auth/login').send({ email: shopper.email, password: 'correct-horse-battery' }).expect(200);
-      await request(url).get('/users').set(auth(login.body.accessToken)).expect(200);
+      // The role is in the token: the old one is refused at once, a refresh carries the new role.
+      await request(url).get('/users/me').set(auth(shopper)).expect(401);
+      const refreshed = await request(url).post('/auth/refresh').send({ refreshToken: shopper.refreshToken }).expect(200);
+      expect(refreshed.body.user).toMatchObject({ id: shopper.id, role: 'admin' });
+      await request(url).get('/users').set(auth(refreshed.body.accessToken)).expect(200);
       await request(url).patch(`/users/${shopper.id}/role`).set(auth(admin)).send({ role: 'customer' }).expect(200);
+      // A demoted admin's token is refused on its next use, not when it expires.
+      await request(url).get('/users').set(auth(refreshed.body.accessToken)).expect(401);
+    });
+  });
+
+  describe('sessions', () => {
+    it('logs in with an access token carrying iss, aud and a version, and a refresh token', async () => {
+      const shopper = await registerAndLogin(url, 'session');
+      const claims = JSON.parse(Buffer.from(shopper.token.split('.')[1], 'base64url').toString());
+      expect(claims).toMatchObject({ sub: shopper.id, role: 'customer', ver: 0, iss: 'cleave', aud: 'cleave-api' });
+      expect(claims.exp - claims.iat).toBe(900);
+      expect(shopper.refreshToken).toMatch(/^[\w-]{43}$/);
+    });
+
+    it('rotates refresh tokens, and a reused one revokes its whole family', async () => {
+      const shopper = await registerAndLogin(url, 'rotate');
+      const second = (await request(url).post('/auth/refresh').send({ refreshToken: shopper.refreshToken }).expect(200)).body;
+      expect(second).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { id: shopper.id }, refreshToken: expect.any(String) });
+      expect(second.refreshToken).not.toBe(shopper.refreshToken);
+      await request(url).get('/users/me').set(auth(second.accessToken)).expect(200);
+      const third = (await request(url).post('/auth/refresh').send({ refreshToken: second.refreshToken }).expect(200)).body;
+
+      const reuse = await request(url).post('/auth/refresh').send({ refreshToken: shopper.refreshToken }).expect(401);
+      expect(reuse.body.message).toMatch(/already used/);
+      await request(url).post('/auth/refresh').send({ refreshToken: third.refreshToken }).expect(401);
+      await request(url).get('/users/me').set(auth(third.accessToken)).expect(401);
+      await request(url).post('/auth/refresh').send({ refreshToken: 'not-a-token' }).expect(401);
+      await request(url).post('/auth/refresh').send({}).expect(400);
+    });
+
+    it('logs out: that token and the session are refused at once, a new login works', async () => {
+      const shopper = await registerAndLogin(url, 'logout');
+      await request(url).post('/auth/logout').send({ refreshToken: shopper.refreshToken }).expect(401);
+      await request(url).post('/auth/logout').set(auth(shopper)).send({ refreshToken: shopper.refreshToken }).expect(204);
+      await request(url).get('/users/me').set(auth(shopper)).expect(401);
+      await request(url).post('/auth/refresh').send({ refreshToken: shopper.refreshToken }).expect(401);
+      const again = await request(url).post('/auth/login').send({ email: shopper.email, password: 'correct-horse-battery' }).expect(200);
+      await request(url).get('/users/me').set(auth(again.body.accessToken)).expect(200);
+    });
+
+    it('signs out everywhere on a password change', async () => {
+      const shopper = await registerAndLogin(url, 'repass');
+      await request(url).patch('/users/me').set(auth(shopper)).send({ password: 'a-whole-new-password', currentPassword: 'correct-horse-battery' }).expect(200);
+      await request(url).get('/users/me').set(auth(shopper)).expect(401);
+      await request(url).post('/auth/refresh').send({ refreshToken: shopper.refreshToken }).expect(401);
+      const again = await request(url).post('/auth/login').send({ email: shopper.email, password: 'a-whole-new-password' }).expect(200);
+      await request(url).get('/users/me').set(auth(again.body.accessToken)).expect(200);
     });
   });
 

@@ -1,4 +1,4 @@
-import { UserRegistered } from '@cleave/contracts/users/users.contract';
+import { AddressClaimed, UserRegistered } from '@cleave/contracts/users/users.contract';
 import { OrderCancelled, OrderConfirmed, OrderStatusChanged } from '@cleave/contracts/orders/orders.contract';
 import { PaymentEvent } from '@cleave/contracts/payments/payments.contract';
 import { formatMoney } from './money';
@@ -12,6 +12,12 @@ export interface NotificationText {
 
 export function welcome(event: UserRegistered): NotificationText {
   return { userId: event.userId, kind: 'welcome', message: `Welcome to Cleave, ${event.name || event.email}!` };
+}
+
+/** Registration and email change answer alike for a taken address; its owner learns of the attempt here. */
+export function addressClaimed(event: AddressClaimed): NotificationText {
+  const what = event.attempt === 'registration' ? 'register a new account' : 'move another account';
+  return { userId: event.userId, kind: 'address-claimed', message: `Someone tried to ${what} with your email address. Nothing changed; if it was you, sign in instead.` };
 }
 
 export function orderConfirmed(event: OrderConfirmed): NotificationText {

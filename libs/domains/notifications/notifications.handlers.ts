@@ -4,7 +4,7 @@ import { BusContext, Handles, OnEvent } from '@cleave/platform/bus';
 import { ListNotifications, MarkRead, notificationsContract, NotificationView } from '@cleave/contracts/notifications/notifications.contract';
 import { OrderCancelled, OrderConfirmed, ordersContract, OrderStatusChanged } from '@cleave/contracts/orders/orders.contract';
 import { PaymentEvent, paymentsContract } from '@cleave/contracts/payments/payments.contract';
-import { UserRegistered, usersContract } from '@cleave/contracts/users/users.contract';
+import { AddressClaimed, UserRegistered, usersContract } from '@cleave/contracts/users/users.contract';
 import { NotificationsService } from './notifications.service';
 import * as messages from './notification-messages';
 
@@ -18,6 +18,11 @@ export class NotificationsHandlers {
   @OnEvent(usersContract, 'user.registered', SUBSCRIBER)
   async userRegistered(event: UserRegistered, @Ctx() ctx: BusContext): Promise<void> {
     await this.notifications.notify(messages.welcome(event), ctx.messageId);
+  }
+
+  @OnEvent(usersContract, 'user.address-claimed', SUBSCRIBER)
+  async addressClaimed(event: AddressClaimed, @Ctx() ctx: BusContext): Promise<void> {
+    await this.notifications.notify(messages.addressClaimed(event), ctx.messageId);
   }
 
   @OnEvent(ordersContract, 'order.confirmed', SUBSCRIBER)

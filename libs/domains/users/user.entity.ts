@@ -19,6 +19,10 @@ export class User {
   @Column({ type: 'varchar', length: 16 })
   role!: Role;
 
+  /** Access tokens carry it; raising it (role or password change, logout) revokes them all. */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion!: number;
+
   /** ISO-8601 UTC; a string sorts and compares the same on SQLite and PostgreSQL. */
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt!: string;

@@ -11,24 +11,43 @@ import { UsersService } from './users.service';
 import { AdminSeeder } from './admin-seeder';
 import { UsersSettings } from './users.settings';
 import { PasswordHasher } from './password-hasher';
+import { RefreshToken } from './refresh-token.entity';
+import { AddSessions1767000000021 } from './migrations/1767000000021-add-sessions';
+import { SessionsService } from './sessions.service';
+import { TokenVersions } from './token-versions';
+import { RegisterUser } from '@cleave/contracts/users/users.contract';
+import { ServiceBus } from '@cleave/platform/bus';
 
 describe('UsersService', () => {
   let dataSource: DataSource;
   let service: UsersService;
+  let sessions: SessionsService;
+  /** What the users module broadcast (token versions), in order. */
+  let broadcasts: { name: string; payload: unknown }[];
 
   beforeEach(async () => {
     dataSource = new DataSource({
       type: 'better-sqlite3',
       database: ':memory:',
-      entities: [User, OutboxMessage],
-      migrations: [CreateUsers1767000000001, AddUserProfile1767000000011, ...OUTBOX_MIGRATIONS],
+      entities: [User, RefreshToken, OutboxMessage],
+      migrations: [CreateUsers1767000000001, AddUserProfile1767000000011, AddSessions1767000000021, ...OUTBOX_MIGRATIONS],
       migrationsRun: true,
     });
     await dataSource.initialize();
     const writes = new WriteQueue(dataSource);
     const relay = { kick: () => undefined } as unknown as OutboxRelay;
-    service = new UsersService(dataSource.getRepository(User), new Outbox(dataSource, writes, relay), writes, new PasswordHasher({ memoryKiB: 1024, iterations: 1, parallelism: 1 }));
+    broadcasts = [];
+    const bus = { broadcast: async (_: unknown, name: string, payload: unknown) => void broadcasts.push({ name, payload }) } as unknown as ServiceBus;
+    const versions = new TokenVersions(bus);
+    service = new UsersService(dataSource.getRepository(User), new Outbox(dataSource, writes, relay), writes, new PasswordHasher({ memoryKiB: 1024, iterations: 1, parallelism: 1 }), versions);
+    sessions = new SessionsService(dataSource.getRepository(RefreshToken), service, versions, writes, UsersSettings.from({}));
   });
+
+  /** Registers, then signs in to get the account's view (registering answers the same for a taken email). */
+  async function signUp(request: RegisterUser) {
+    await service.register(request);
+    return service.verifyCredentials({ email: request.email, password: request.password });
+  }
 
   /** What the outbox holds for the relay: the events committed with the changes. */
   async function recorded(): Promise<{ event: string; payload: unknown }[]> {
@@ -36,12 +55,13 @@ describe('UsersService', () => {
     return rows.map((row) => ({ event: row.event, payload: JSON.parse(row.payload) }));
   }
 
-  const register = (email: string, extra: { name?: string; password?: string } = {}) => service.register({ email, password: 'secret-password', ...extra });
+  const register = (email: string, extra: { name?: string; password?: string } = {}) => signUp({ email, password: 'secret-password', ...extra });
 
   afterEach(() => dataSource.destroy());
 
   it('registers a customer and never returns the password hash', async () => {
-    const user = await service.register({ email: 'Ada@Example.com', password: 'secret-password' });
+    await expect(service.register({ email: 'Ada@Example.com', password: 'secret-password' })).resolves.toEqual({ email: 'ada@example.com', name: 'Ada' });
+    const user = await service.verifyCredentials({ email: 'ada@example.com', password: 'secret-password' });
     expect(user).toEqual({ id: expect.any(String), email: 'ada@example.com', name: 'Ada', role: 'customer', createdAt: expect.any(String), updatedAt: user.createdAt });
     expect(new Date(user.createdAt).toISOString()).toBe(user.createdAt);
     expect(JSON.stringify(user)).not.toMatch(/password|hash|scrypt/i);
@@ -49,10 +69,13 @@ describe('UsersService', () => {
     expect(stored.passwordHash).toMatch(/^\$argon2id\$/);
   });
 
-  it('refuses a taken email, whatever its case', async () => {
-    await service.register({ email: 'ada@example.com', password: 'secret-password' });
-    await expect(service.register({ email: ' ADA@example.COM ', password: 'another-password' })).rejects.toBeInstanceOf(ConflictError);
-    await expect(service.register({ email: 'ada@example.com', password: 'another-password' })).rejects.toMatchObject({ status: 409 });
+  it('answers a taken email, whatever its case, as a new one, makes no account and tells the owner', async () => {
+    const fresh = await service.register({ email: 'ada@example.com', password: 'secret-password', name: 'Ada' });
+    const ada = await service.verifyCredentials({ email: 'ada@example.com', password: 'secret-password' });
+    await expect(service.register({ email: ' ADA@example.COM ', password: 'another-password', name: 'Ada' })).resolves.toEqual(fresh);
+    await expect(service.verifyCredentials({ email: 'ada@example.com', password: 'another-password' })).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(await dataSource.getRepository(User).count()).toBe(1);
+    expect((await recorded()).filter((e) => e.event === 'user.address-claimed')).toEqual([{ event: 'user.address-claimed', payload: { userId: ada.id, attempt: 'registration' } }]);
   });
 
   it('rejects a malformed email or a short password', async () => {
@@ -61,12 +84,12 @@ describe('UsersService', () => {
   });
 
   it('verifies credentials case-insensitively on the email', async () => {
-    const user = await service.register({ email: 'ada@example.com', password: 'secret-password' });
+    const user = await signUp({ email: 'ada@example.com', password: 'secret-password' });
     await expect(service.verifyCredentials({ email: 'ADA@example.com', password: 'secret-password' })).resolves.toEqual(user);
   });
 
   it('upgrades a hash of the first version (scrypt) at the next login', async () => {
-    const user = await service.register({ email: 'old@example.com', password: 'secret-password' });
+    const user = await signUp({ email: 'old@example.com', password: 'secret-password' });
     const salt = randomBytes(16);
     const legacy = ['scrypt', 16384, 8, 1, salt.toString('base64'), scryptSync('secret-password', salt, 64, { N: 16384, r: 8, p: 1 }).toString('base64')].join('$');
     await dataSource.getRepository(User).update({ id: user.id }, { passwordHash: legacy });
@@ -79,7 +102,7 @@ describe('UsersService', () => {
   });
 
   it('answers a wrong password and an unknown email alike', async () => {
-    await service.register({ email: 'ada@example.com', password: 'secret-password' });
+    await signUp({ email: 'ada@example.com', password: 'secret-password' });
     for (const credentials of [
       { email: 'ada@example.com', password: 'wrong-password' },
       { email: 'bob@example.com', password: 'secret-password' },
@@ -91,7 +114,7 @@ describe('UsersService', () => {
   });
 
   it('gets a user by id, or not found', async () => {
-    const user = await service.register({ email: 'ada@example.com', password: 'secret-password' });
+    const user = await signUp({ email: 'ada@example.com', password: 'secret-password' });
     await expect(service.getUser({ id: user.id })).resolves.toEqual(user);
     await expect(service.getUser({ id: '00000000-0000-4000-8000-000000000000' })).rejects.toBeInstanceOf(NotFoundError);
   });
@@ -110,10 +133,10 @@ describe('UsersService', () => {
 
     it('announces nothing when the email is taken, and refuses a blank or long name', async () => {
       await register('ada@example.com');
-      await expect(register('ADA@example.com')).rejects.toBeInstanceOf(ConflictError);
+      await service.register({ email: 'ADA@example.com', password: 'other-password' });
       await expect(register('bob@example.com', { name: '   ' })).rejects.toBeInstanceOf(ValidationError);
       await expect(register('bob@example.com', { name: 'x'.repeat(101) })).rejects.toBeInstanceOf(ValidationError);
-      expect(await recorded()).toHaveLength(1);
+      expect((await recorded()).map((e) => e.event)).toEqual(['user.registered', 'user.address-claimed']);
     });
 
     it('does not announce the seeded administrator', async () => {
@@ -139,10 +162,11 @@ describe('UsersService', () => {
       await expect(service.updateProfile({ id: ada.id, email: 'Ada@example.com' })).resolves.toEqual(ada);
     });
 
-    it('refuses an email taken by someone else with 409', async () => {
+    it('answers an email taken by someone else as if changed, changes nothing and tells its owner', async () => {
       const ada = await register('ada@example.com');
-      await register('bob@example.com');
-      await expect(service.updateProfile({ id: ada.id, email: 'BOB@example.com' })).rejects.toBeInstanceOf(ConflictError);
+      const bob = await register('bob@example.com');
+      await expect(service.updateProfile({ id: ada.id, email: 'BOB@example.com' })).resolves.toMatchObject({ id: ada.id, email: 'bob@example.com' });
+      expect((await recorded()).filter((e) => e.event === 'user.address-claimed')).toEqual([{ event: 'user.address-claimed', payload: { userId: bob.id, attempt: 'email-change' } }]);
       await expect(service.updateProfile({ id: ada.id, email: 'nope' })).rejects.toBeInstanceOf(ValidationError);
       await expect(service.updateProfile({ id: ada.id, name: '' })).rejects.toBeInstanceOf(ValidationError);
       await expect(service.getUser({ id: ada.id })).resolves.toMatchObject({ email: 'ada@example.com' });
@@ -220,7 +244,7 @@ describe('UsersService', () => {
     });
 
     it('leaves an existing user with that email alone', async () => {
-      await service.register({ email: 'root@example.com', password: 'customer-password' });
+      await signUp({ email: 'root@example.com', password: 'customer-password' });
       await seed({ ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'admin-password' });
       await expect(service.verifyCredentials({ email: 'root@example.com', password: 'customer-password' })).resolves.toMatchObject({ role: 'customer' });
     });
@@ -236,8 +260,70 @@ describe('UsersService', () => {
     it('says whether it created, found or refused the administrator', async () => {
       expect(await service.ensureAdmin('root@example.com', 'admin-password')).toBe('created');
       expect(await service.ensureAdmin('ROOT@example.com', 'admin-password')).toBe('exists');
-      await service.register({ email: 'taken@example.com', password: 'customer-password' });
+      await signUp({ email: 'taken@example.com', password: 'customer-password' });
       expect(await service.ensureAdmin('taken@example.com', 'admin-password')).toBe('taken-by-customer');
+    });
+  });
+  describe('sessions', () => {
+    const version = async (id: string) => (await sessions.tokenVersion({ id })).tokenVersion;
+
+    it('opens a session with a refresh token that rotates once, and a reuse revokes the whole family', async () => {
+      const ada = await register('ada@example.com');
+      const first = await sessions.start({ email: 'ada@example.com', password: 'secret-password' });
+      expect(first).toMatchObject({ user: ada, tokenVersion: 0, refreshToken: expect.stringMatching(/^[\w-]{43}$/), refreshExpiresAt: expect.any(Number) });
+      const stored = await dataSource.getRepository(RefreshToken).find();
+      expect(JSON.stringify(stored)).not.toContain(first.refreshToken);
+
+      const second = await sessions.refresh({ refreshToken: first.refreshToken });
+      expect(second).toMatchObject({ user: ada, tokenVersion: 0 });
+      expect(second.refreshToken).not.toBe(first.refreshToken);
+      const third = await sessions.refresh({ refreshToken: second.refreshToken });
+      const other = await sessions.start({ email: 'ada@example.com', password: 'secret-password' });
+
+      // The first token again: stolen or replayed. Its family dies, access tokens too; another login's family lives.
+      await expect(sessions.refresh({ refreshToken: first.refreshToken })).rejects.toThrow(new UnauthorizedError('Refresh token already used: the session is revoked, sign in again'));
+      await expect(sessions.refresh({ refreshToken: third.refreshToken })).rejects.toThrow(new UnauthorizedError('Invalid refresh token'));
+      expect(await version(ada.id)).toBe(1);
+      expect(broadcasts).toEqual([{ name: 'user.tokens-revoked', payload: { userId: ada.id, tokenVersion: 1 } }]);
+      await expect(sessions.refresh({ refreshToken: other.refreshToken })).resolves.toMatchObject({ tokenVersion: 1 });
+    });
+
+    it('refuses unknown, blank and expired refresh tokens, and wrong credentials', async () => {
+      await register('ada@example.com');
+      await expect(sessions.start({ email: 'ada@example.com', password: 'wrong-password' })).rejects.toBeInstanceOf(UnauthorizedError);
+      await expect(sessions.refresh({ refreshToken: 'nope' })).rejects.toThrow(new UnauthorizedError('Invalid refresh token'));
+      await expect(sessions.refresh({ refreshToken: '' })).rejects.toBeInstanceOf(UnauthorizedError);
+      const session = await sessions.start({ email: 'ada@example.com', password: 'secret-password' });
+      await dataSource.query('UPDATE refresh_tokens SET expires_at = ?', [new Date(Date.now() - 1000).toISOString()]);
+      await expect(sessions.refresh({ refreshToken: session.refreshToken })).rejects.toThrow(new UnauthorizedError('Refresh token expired'));
+    });
+
+    it('logs out: the family is revoked and the token version moves on', async () => {
+      const ada = await register('ada@example.com');
+      const session = await sessions.start({ email: 'ada@example.com', password: 'secret-password' });
+      await expect(sessions.end({ userId: ada.id, refreshToken: session.refreshToken })).resolves.toEqual({ userId: ada.id, tokenVersion: 1 });
+      await expect(sessions.refresh({ refreshToken: session.refreshToken })).rejects.toThrow(new UnauthorizedError('Invalid refresh token'));
+      await expect(sessions.end({ userId: ada.id })).resolves.toEqual({ userId: ada.id, tokenVersion: 2 });
+      await expect(sessions.tokenVersion({ id: '00000000-0000-4000-8000-000000000000' })).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('revokes access tokens on a role change, and every session on a password change', async () => {
+      await service.ensureAdmin('root@example.com', 'admin-password');
+      const ada = await register('ada@example.com');
+      const session = await sessions.start({ email: 'ada@example.com', password: 'secret-password' });
+      await service.setRole({ id: ada.id, role: 'admin' });
+      expect(await version(ada.id)).toBe(1);
+      await service.setRole({ id: ada.id, role: 'admin' });
+      expect(await version(ada.id)).toBe(1);
+      await service.updateProfile({ id: ada.id, name: 'Ada' });
+      expect(await version(ada.id)).toBe(1);
+      await service.updateProfile({ id: ada.id, password: 'new-password', currentPassword: 'secret-password' });
+      expect(await version(ada.id)).toBe(2);
+      await expect(sessions.refresh({ refreshToken: session.refreshToken })).rejects.toBeInstanceOf(UnauthorizedError);
+      expect(broadcasts.map((b) => b.payload)).toEqual([
+        { userId: ada.id, tokenVersion: 1 },
+        { userId: ada.id, tokenVersion: 2 },
+      ]);
     });
   });
 });

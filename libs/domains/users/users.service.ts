@@ -3,11 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '@cleave/contracts/kernel/errors';
-import { Credentials, ListUsers, RegisterUser, Role, UpdateProfile, UserPage, UserView, usersContract } from '@cleave/contracts/users/users.contract';
+import { Credentials, ListUsers, RegisterUser, Registration, Role, UpdateProfile, UserPage, UserView, usersContract } from '@cleave/contracts/users/users.contract';
 import { isUniqueViolation, WriteQueue } from '@cleave/platform/database';
 import { Outbox } from '@cleave/platform/outbox';
 import { User } from './user.entity';
 import { PasswordHasher } from './password-hasher';
+import { TokenVersions } from './token-versions';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_EMAIL = 320;
@@ -29,16 +30,35 @@ export class UsersService {
     private readonly outbox: Outbox,
     private readonly writes: WriteQueue,
     private readonly hasher: PasswordHasher,
+    private readonly versions: TokenVersions,
   ) {
     this.decoyHash = hasher.hash(randomUUID());
   }
 
-  /** Writes the user and `user.registered` in one transaction: no welcome without a user, and none lost. */
-  async register(request: RegisterUser): Promise<UserView> {
-    return toView(await this.create(request, 'customer', true));
+  /**
+   * Writes the user and `user.registered` in one transaction: no welcome without a user, and
+   * none lost. A taken email answers the same (and costs the same hash), so the answer tells
+   * nobody which addresses have accounts; the owner is told someone tried (`user.address-claimed`).
+   */
+  async register(request: RegisterUser): Promise<Registration> {
+    try {
+      const user = await this.create(request, 'customer', true);
+      return { email: user.email, name: user.name };
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const email = normalizeEmail(request.email);
+      const owner = await this.users.findOneBy({ email });
+      if (owner) await this.outbox.transaction(async (tx) => tx.publish(usersContract, 'user.address-claimed', { userId: owner.id, attempt: 'registration' }));
+      return { email, name: request.name === undefined ? defaultName(request.email) : checkName(request.name) };
+    }
   }
 
-  async verifyCredentials({ email, password }: Credentials): Promise<UserView> {
+  async verifyCredentials(credentials: Credentials): Promise<UserView> {
+    return toView(await this.authenticate(credentials));
+  }
+
+  /** The user those credentials prove, or Unauthorized (401) without saying which part is wrong. */
+  async authenticate({ email, password }: Credentials): Promise<User> {
     if (typeof email !== 'string' || typeof password !== 'string') throw new UnauthorizedError(INVALID_CREDENTIALS);
     const user = await this.users.findOneBy({ email: normalizeEmail(email) });
     const { valid, needsRehash } = await this.hasher.verify(password, user?.passwordHash ?? (await this.decoyHash));
@@ -48,23 +68,31 @@ export class UsersService {
       const passwordHash = await this.hasher.hash(password);
       await this.writes.run(() => this.users.update({ id: user.id, passwordHash: user.passwordHash }, { passwordHash }));
     }
-    return toView(user);
+    return user;
   }
 
   async getUser({ id }: { id: string }): Promise<UserView> {
     return toView(await this.find(id));
   }
 
-  /** Only the fields given change; a new password needs the current one. */
+  /**
+   * Only the fields given change; a new password needs the current one, and revokes every
+   * session and access token of the user. An email taken by someone else is answered as if
+   * applied but not applied (see register), and its owner is told.
+   */
   async updateProfile({ id, name, email, password, currentPassword }: UpdateProfile): Promise<UserView> {
     const user = await this.find(id);
     const changes: Partial<User> = {};
+    let claimedFrom: string | undefined;
+    let shownEmail = user.email;
     if (name !== undefined) changes.name = checkName(name);
     if (email !== undefined) {
       const normalized = checkEmail(email);
       if (normalized !== user.email) {
-        if (await this.users.exists({ where: { email: normalized } })) throw emailTaken();
-        changes.email = normalized;
+        shownEmail = normalized;
+        const owner = await this.users.findOneBy({ email: normalized });
+        if (owner) claimedFrom = owner.id;
+        else changes.email = normalized;
       }
     }
     if (password !== undefined) {
@@ -73,16 +101,27 @@ export class UsersService {
       if (!(await this.hasher.verify(currentPassword, user.passwordHash)).valid) throw new UnauthorizedError('The current password is wrong');
       changes.passwordHash = await this.hasher.hash(password);
     }
-    if (Object.keys(changes).length === 0) return toView(user);
-    changes.updatedAt = new Date().toISOString();
+    if (Object.keys(changes).length === 0 && !claimedFrom) return toView(user);
+    const updatedAt = new Date().toISOString();
+    if (Object.keys(changes).length) changes.updatedAt = updatedAt;
+    let revokedTo: number | undefined;
     try {
-      await this.writes.run(() => this.users.update({ id }, changes));
+      // The outbox's transaction takes its turn in the write queue itself.
+      await this.outbox.transaction(async (tx) => {
+        if (Object.keys(changes).length) await tx.manager.update(User, { id }, changes);
+        if (changes.passwordHash) {
+          await this.versions.revokeSessions(tx.manager, id, updatedAt);
+          revokedTo = await this.versions.bump(tx.manager, id);
+        }
+        if (claimedFrom) tx.publish(usersContract, 'user.address-claimed', { userId: claimedFrom, attempt: 'email-change' });
+      });
     } catch (error) {
-      // Someone took the email between the check and the update.
-      if (isUniqueViolation(error)) throw emailTaken();
+      // Someone took the email between the check and the update: answered like any taken one.
+      if (isUniqueViolation(error)) return toView({ ...user, email: shownEmail, updatedAt });
       throw error;
     }
-    return toView({ ...user, ...changes });
+    if (revokedTo !== undefined) await this.versions.announce(id, revokedTo);
+    return toView({ ...user, ...changes, email: shownEmail, updatedAt: changes.updatedAt ?? updatedAt });
   }
 
   /** Oldest first, so pages stay put while users register. */
@@ -97,7 +136,7 @@ export class UsersService {
   async setRole({ id, role }: { id: string; role: Role }): Promise<UserView> {
     if (!ROLES.includes(role)) throw new ValidationError(`role must be one of ${ROLES.join(', ')}`);
     return this.writes.run(() =>
-      this.users.manager.transaction(async (manager) => {
+      this.users.manager.transaction(async (manager): Promise<UserView | { view: UserView; tokenVersion: number }> => {
         const user = await this.find(id, manager);
         if (user.role === role) return toView(user);
         if (user.role === 'admin') {
@@ -108,9 +147,14 @@ export class UsersService {
         }
         const updatedAt = new Date().toISOString();
         await manager.update(User, { id }, { role, updatedAt });
-        return toView({ ...user, role, updatedAt });
+        // The old role's tokens are refused from the next request on.
+        const tokenVersion = await this.versions.bump(manager, id);
+        return { view: toView({ ...user, role, updatedAt }), tokenVersion };
       }),
-    );
+    ).then(async (outcome) => {
+      if ('tokenVersion' in outcome) await this.versions.announce(id, outcome.tokenVersion);
+      return 'view' in outcome ? outcome.view : outcome;
+    });
   }
 
   /** Creates the administrator unless the email is taken; says what it found. */
@@ -136,10 +180,14 @@ export class UsersService {
   private async create({ email, password, name }: RegisterUser, role: Role, announce: boolean): Promise<User> {
     const normalized = checkEmail(email);
     checkPassword(password);
-    const displayName = name === undefined ? email.trim().split('@')[0].slice(0, MAX_NAME) : checkName(name);
-    if (await this.users.existsBy({ email: normalized })) throw emailTaken();
+    const displayName = name === undefined ? defaultName(email) : checkName(name);
+    if (await this.users.existsBy({ email: normalized })) {
+      // The same work as a new account, so a taken email takes as long to answer.
+      await this.hasher.hash(password);
+      throw emailTaken();
+    }
     const now = new Date().toISOString();
-    const user: User = { id: randomUUID(), email: normalized, name: displayName, passwordHash: await this.hasher.hash(password), role, createdAt: now, updatedAt: now };
+    const user: User = { id: randomUUID(), email: normalized, name: displayName, passwordHash: await this.hasher.hash(password), role, tokenVersion: 0, createdAt: now, updatedAt: now };
     try {
       await this.outbox.transaction(async (tx) => {
         await tx.manager.insert(User, user);
@@ -178,6 +226,10 @@ function checkName(name: unknown): string {
   return trimmed;
 }
 
+function defaultName(email: string): string {
+  return email.trim().split('@')[0].slice(0, MAX_NAME);
+}
+
 function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -186,6 +238,6 @@ function emailTaken(): ConflictError {
   return new ConflictError('Email is already registered');
 }
 
-function toView(user: User): UserView {
+export function toView(user: User): UserView {
   return { id: user.id, email: user.email, name: user.name, role: user.role, createdAt: user.createdAt, updatedAt: user.updatedAt };
 }

@@ -19,6 +19,7 @@ export class UsersSettings extends defineSettings(
       doc: "argon2id memory per password hash, KiB; production refuses less than OWASP's minimum (19456 with 2 passes, or an equivalent pair)",
     }),
     hashIterations: setting.int('CLEAVE_PASSWORD_HASH_ITERATIONS', { default: 2, min: 1, max: 64, doc: 'argon2id passes over that memory' }),
+    refreshTokenDays: setting.int('CLEAVE_REFRESH_TOKEN_DAYS', { default: 14, min: 1, max: 365, doc: 'how long an unused refresh token stays good; each refresh hands out a new one' }),
   },
   ({ adminEmail, adminPassword, hashMemoryKiB, hashIterations }, context) => {
     const problems: string[] = [];

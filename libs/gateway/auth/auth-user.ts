@@ -4,6 +4,8 @@ import { Role } from '@cleave/contracts/users/users.contract';
 export interface AuthUser {
   id: string;
   role: Role;
+  /** The user's token version the token was issued at (see TokenVersionCache). */
+  tokenVersion?: number;
 }
 
 /** Whose records the caller may reach: a customer their own (the user id to filter by), an admin anyone's (no filter). */

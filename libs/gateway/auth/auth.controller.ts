@@ -1,7 +1,10 @@
-import { Body, Controller, Header, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { UsersClient, UserView } from '@cleave/contracts/users/users.contract';
-import { LoginDto, RegisterDto } from './auth.dto';
+import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Registration, UsersClient } from '@cleave/contracts/users/users.contract';
+import { AuthUser } from './auth-user';
+import { LoginDto, LogoutDto, RefreshDto, RegisterDto } from './auth.dto';
 import { AuthService, LoginResult } from './auth.service';
+import { CurrentUser } from './current-user.decorator';
+import { JwtAuthGuard } from './jwt-auth.guard';
 
 /** Tokens and accounts: never kept by a cache on the way (`Cache-Control: no-store`). */
 @Controller('auth')
@@ -13,7 +16,8 @@ export class AuthController {
 
   @Post('register')
   @Header('Cache-Control', 'no-store')
-  register(@Body() body: RegisterDto): Promise<UserView> {
+  /** The same answer whether or not the email has an account (its owner is notified instead). */
+  register(@Body() body: RegisterDto): Promise<Registration> {
     return this.users.register({ email: body.email, password: body.password, name: body.name });
   }
 
@@ -22,5 +26,21 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   login(@Body() body: LoginDto): Promise<LoginResult> {
     return this.auth.login(body);
+  }
+
+  /** Spends a refresh token for a new access and refresh token; a spent one revokes its session. */
+  @Post('refresh')
+  @Header('Cache-Control', 'no-store')
+  @HttpCode(HttpStatus.OK)
+  refresh(@Body() body: RefreshDto): Promise<LoginResult> {
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  /** Ends the session: its refresh token (when sent) and every access token of the user stop working. */
+  @Post('logout')
+  @UseGuards(JwtAuthGuard)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  logout(@CurrentUser() user: AuthUser, @Body() body: LogoutDto): Promise<void> {
+    return this.auth.logout(user.id, body?.refreshToken);
   }
 }

@@ -5,12 +5,16 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { RolesGuard } from '../auth/roles.guard';
+import { TokenVersionCache } from '../auth/token-version.cache';
 import { ListUsersQueryDto, SetRoleDto, UpdateProfileDto } from './users.dto';
 
 @Controller('users')
 @UseGuards(JwtAuthGuard, RolesGuard)
 export class UsersController {
-  constructor(private readonly users: UsersClient) {}
+  constructor(
+    private readonly users: UsersClient,
+    private readonly versions: TokenVersionCache,
+  ) {}
 
   @Get('me')
   me(@CurrentUser() user: AuthUser): Promise<UserView> {
@@ -18,8 +22,11 @@ export class UsersController {
   }
 
   @Patch('me')
-  updateMe(@CurrentUser() user: AuthUser, @Body() body: UpdateProfileDto): Promise<UserView> {
-    return this.users.updateProfile({ id: user.id, name: body.name, email: body.email, password: body.password, currentPassword: body.currentPassword });
+  /** A new password signs the user out everywhere, this token included. */
+  async updateMe(@CurrentUser() user: AuthUser, @Body() body: UpdateProfileDto): Promise<UserView> {
+    const updated = await this.users.updateProfile({ id: user.id, name: body.name, email: body.email, password: body.password, currentPassword: body.currentPassword });
+    if (body.password !== undefined) this.versions.forget(user.id);
+    return updated;
   }
 
   @Get()
@@ -28,10 +35,12 @@ export class UsersController {
     return this.users.listUsers({ limit: query.limit, offset: query.offset });
   }
 
-  /** The user's current token keeps its old role until it expires; the new one applies at the next login. */
+  /** The user's tokens of the old role are refused from their next request; a refresh or login carries the new one. */
   @Patch(':id/role')
   @Roles('admin')
-  setRole(@Param('id', ParseUUIDPipe) id: string, @Body() body: SetRoleDto): Promise<UserView> {
-    return this.users.setRole({ id, role: body.role });
+  async setRole(@Param('id', ParseUUIDPipe) id: string, @Body() body: SetRoleDto): Promise<UserView> {
+    const updated = await this.users.setRole({ id, role: body.role });
+    this.versions.forget(id);
+    return updated;
   }
 }

@@ -1,6 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
-import { context, defaultTextMapGetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, Context, defaultTextMapGetter, Link, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { logLevelEnabled } from '@cleave/platform/logging';
 import { MODULE_KEY } from '@cleave/platform/context';
@@ -10,11 +10,37 @@ import { cleaveTracer, formatTraceparent } from './trace-context';
 const UNTRACED = /^\/(health|metrics|traces|dashboard)(\/|\?|$)/;
 const propagator = new W3CTraceContextPropagator();
 
-type Request = IncomingMessage & { originalUrl?: string; baseUrl?: string; route?: { path?: unknown } };
+type Request = IncomingMessage & { originalUrl?: string; baseUrl?: string; route?: { path?: unknown }; app?: { get(name: string): unknown } };
 
 /**
- * A SERVER span per HTTP request, named by method and route (`POST /orders`), continuing an
- * incoming `traceparent` or starting a trace. The response carries the trace as `traceparent`
+ * Whether the peer is one of CLEAVE_TRUSTED_PROXIES. Express compiles that setting (`trust
+ * proxy`, set by configureHttp) into this function; asking it keeps one definition of who is
+ * trusted for X-Forwarded-For and for trace context alike.
+ */
+function fromTrustedProxy(req: Request): boolean {
+  const trust = req.app?.get('trust proxy fn');
+  const peer = req.socket?.remoteAddress;
+  return typeof trust === 'function' && typeof peer === 'string' && (trust as (address: string, hop: number) => boolean)(peer, 0) === true;
+}
+
+/**
+ * Where a request's span starts. A `traceparent` from a trusted proxy is continued; one from
+ * anyone else only becomes a link of a new root: otherwise any caller could choose the trace
+ * id its request is recorded under (writing into someone else's trace) or force sampling
+ * with the flag. The sampler then decides for the new root as for any request.
+ */
+function startingPoint(req: Request): { parent: Context; links?: Link[] } {
+  if (!req.headers.traceparent) return { parent: ROOT_CONTEXT };
+  const incoming = propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+  const caller = trace.getSpanContext(incoming);
+  if (!caller) return { parent: ROOT_CONTEXT };
+  if (fromTrustedProxy(req)) return { parent: incoming };
+  return { parent: ROOT_CONTEXT, links: [{ context: caller, attributes: { 'cleave.link': 'untrusted caller traceparent' } }] };
+}
+
+/**
+ * A SERVER span per HTTP request, named by method and route (`POST /orders`), continuing the
+ * `traceparent` of a trusted proxy, else starting a trace (linked to the caller's, if sent). The response carries the trace as `traceparent`
  * and `x-trace-id` headers. Mounted as Nest middleware, after the body parser, so the span is
  * the active context all the way through guards, pipes, the handler and its bus calls.
  * With LOG_LEVEL=debug, a line per request (method, route, status, duration, trace id).
@@ -31,8 +57,8 @@ export class HttpTracingMiddleware implements NestMiddleware {
 
     const method = req.method ?? 'GET';
     const started = performance.now();
-    const parent = propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
-    const span = cleaveTracer().startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path } }, parent);
+    const { parent, links } = startingPoint(req);
+    const span = cleaveTracer().startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path }, links }, parent);
     const spanContext = span.spanContext();
     const traceparent = formatTraceparent(spanContext);
     if (traceparent) {

@@ -20,6 +20,8 @@ export interface StoredSpan {
   status: 'unset' | 'ok' | 'error';
   statusMessage?: string;
   attributes: Record<string, unknown>;
+  /** Spans this one is linked to without being their child: a client's own trace context, say. */
+  links?: { traceId: string; spanId: string }[];
 }
 
 /** One line of `GET /traces`. */
@@ -86,6 +88,7 @@ export function toStoredSpan(span: ReadableSpan, origin: SpanOrigin): StoredSpan
   };
   if (span.parentSpanContext?.spanId) stored.parentSpanId = span.parentSpanContext.spanId;
   if (span.status.message) stored.statusMessage = span.status.message;
+  if (span.links?.length) stored.links = span.links.map((link) => ({ traceId: link.context.traceId, spanId: link.context.spanId }));
   return stored;
 }
 
