@@ -47,6 +47,8 @@ export async function ensureRedis(): Promise<{ url: string; pid?: number }> {
 /** A redis-server of a test's own, which the test may kill and start again on the same port. */
 export interface PrivateRedis {
   url: string;
+  /** Persistent only: where its append-only (and any RDB) files are. */
+  dir?: string;
   /** Kills it and starts it again. */
   restart(): Promise<void>;
   /** Kills it (an outage); `up` starts it again on the same port. */
@@ -85,6 +87,7 @@ export async function startPrivateRedis(options: { persistent?: boolean } = {}):
   await launch();
   return {
     url,
+    dir,
     async restart() {
       await kill();
       await launch();

@@ -11,6 +11,11 @@ export interface RequestSpec<Req, Res> {
   readonly kind: 'request';
   /** Safe to retry: handling it twice has the effect of handling it once. */
   readonly idempotent: boolean;
+  /**
+   * Fields of the request that are secrets (passwords, refresh tokens): sealed whenever the
+   * request crosses Redis, so they never rest there in clear (see the bus's sealing.ts).
+   */
+  readonly sealed: readonly string[];
   /** Type carrier only; never set at run time. */
   readonly __types?: (request: Req) => Res;
 }
@@ -50,8 +55,8 @@ export interface Contract<
 
 export type AnyContract = Contract<string, Record<string, AnyRequestSpec>, Record<string, AnyEventSpec>, Record<string, AnyBroadcastSpec>>;
 
-export function request<Req, Res>(options: { idempotent?: boolean } = {}): RequestSpec<Req, Res> {
-  return { kind: 'request', idempotent: options.idempotent ?? false };
+export function request<Req, Res>(options: { idempotent?: boolean; sealed?: readonly (keyof Req & string)[] } = {}): RequestSpec<Req, Res> {
+  return { kind: 'request', idempotent: options.idempotent ?? false, sealed: options.sealed ?? [] };
 }
 
 export function event<Payload>(): EventSpec<Payload> {

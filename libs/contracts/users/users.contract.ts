@@ -86,16 +86,16 @@ export const usersContract = defineContract('users', {
      * The same answer whether or not the email is taken (so nobody can probe for accounts);
      * a taken one gets its owner an `user.address-claimed` notification instead of an account.
      */
-    register: request<RegisterUser, Registration>(),
+    register: request<RegisterUser, Registration>({ sealed: ['password'] }),
     /** Unauthorized (401) when the email or password is wrong; never says which. */
-    startSession: request<Credentials, Session>(),
+    startSession: request<Credentials, Session>({ sealed: ['password'] }),
     /**
      * A new session for a refresh token, which is then spent. Unauthorized (401) for an unknown,
      * expired or revoked one; a spent one revokes its whole family (it was stolen, or replayed).
      */
-    refreshSession: request<{ refreshToken: string }, Session>(),
+    refreshSession: request<{ refreshToken: string }, Session>({ sealed: ['refreshToken'] }),
     /** Logout: revokes the refresh token's family (when given) and every access token of the user. */
-    endSession: request<{ userId: string; refreshToken?: string }, TokenVersion>({ idempotent: true }),
+    endSession: request<{ userId: string; refreshToken?: string }, TokenVersion>({ idempotent: true, sealed: ['refreshToken'] }),
     /** Not found (404) for an unknown id. */
     tokenVersion: request<{ id: string }, TokenVersion>({ idempotent: true }),
     /** Not found (404) for an unknown id. */
@@ -104,7 +104,7 @@ export const usersContract = defineContract('users', {
      * Unauthorized (401) for a wrong current password. An email taken by someone else is not
      * applied, but answered as if it were (see register); its owner is told.
      */
-    updateProfile: request<UpdateProfile, UserView>({ idempotent: true }),
+    updateProfile: request<UpdateProfile, UserView>({ idempotent: true, sealed: ['password', 'currentPassword'] }),
     /** Admin: every user, oldest first. */
     listUsers: request<ListUsers, UserPage>({ idempotent: true }),
     /** Admin: not found (404) for an unknown id. */

@@ -104,7 +104,11 @@ describe('tracing in one process (no Redis)', () => {
     }, 3000, 10);
   }
 
-  it('continues an incoming traceparent: the same trace id in the handler, the event and the response', async () => {
+  /** As configureHttp sets it from CLEAVE_TRUSTED_PROXIES: the test client on loopback stands for a trusted proxy. */
+  const trustProxies = (value: string | false) => (app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void }).set('trust proxy', value);
+
+  it('continues a trusted proxy’s traceparent: the same trace id in the handler, the event and the response', async () => {
+    trustProxies('loopback');
     seen.length = 0;
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const res = await request(app.getHttpServer()).get('/hop').set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`).expect(200);
@@ -134,6 +138,20 @@ describe('tracing in one process (no Redis)', () => {
 
     // The handler's log line carries the trace, its span and the module.
     expect(lines.find((l) => l.msg === 'ping 1')).toMatchObject({ process: 'all', instance: 'all-1', context: 'Ping', module: 'ping', trace_id: traceId, span_id: server.spanId });
+  });
+
+  it('starts a new trace for an untrusted caller, linked to its traceparent, whatever sampling it asks for', async () => {
+    trustProxies(false);
+    const callerTrace = '5bf92f3577b34da6a3ce929d0e0e4736';
+    const res = await request(app.getHttpServer()).get('/hop').set('traceparent', `00-${callerTrace}-00f067aa0ba902b7-00`).expect(200);
+    const traceId = res.headers['x-trace-id'];
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(traceId).not.toBe(callerTrace);
+    expect(res.body).toEqual({ traceId, module: 'ping' });
+    const http = (await spansOf(traceId, 3)).find((s) => s.name === 'GET /hop')!;
+    expect(http.parentSpanId).toBeUndefined();
+    expect(http.links).toEqual([{ traceId: callerTrace, spanId: '00f067aa0ba902b7' }]);
+    await expect(store.trace(callerTrace)).resolves.toEqual([]);
   });
 
   it('starts a trace at the edge without a traceparent', async () => {

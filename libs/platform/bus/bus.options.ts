@@ -23,6 +23,8 @@ export interface BusOptions extends ProcessIdentity {
   /** Test and chaos knobs, see faults.ts. */
   faultDelays?: string;
   faultFailures?: string;
+  /** Seals the secret fields of requests that cross Redis (sealing.ts); the development key when unset. */
+  sealKey?: string;
 }
 
 /**

@@ -6,6 +6,7 @@ import { AnyContract, BroadcastName, CallOptions, ClientOf, EventName, PayloadOf
 import { TargetPolicies } from '@cleave/platform/resilience';
 import { busSpanAttributes, contextFromTraceparent, endBusSpan, failBusSpan, formatTraceparent, startBusSpan } from '@cleave/platform/tracing';
 import { jsonCopy } from './envelope';
+import { DEVELOPMENT_SEAL_KEY, Sealer } from './sealing';
 import { BusClientProxy } from './bus.client-proxy';
 import { currentCall } from '@cleave/platform/context';
 import { BUS_OPTIONS, BusOptions } from './bus.options';
@@ -29,6 +30,7 @@ export class ServiceBus {
   ) {}
 
   private readonly called = new Set<string>();
+  private sealer?: Sealer;
   private readonly localBroadcasts = new EventEmitter().setMaxListeners(0);
   /** The fixed attributes of each event's producer span, built once. */
   private readonly eventAttributes = new Map<string, Attributes>();
@@ -44,7 +46,11 @@ export class ServiceBus {
       const pattern = requestPattern(contract, name);
       const policy = this.policies.forCall(module, name, spec.idempotent, transport === this.local);
       const attributes = busSpanAttributes(pattern, module, transportName);
-      client[name] = (request: unknown, options?: CallOptions) => {
+      // Secrets are sealed only where they would rest in Redis; in-process they stay as they are.
+      const sealed = transport !== this.local && spec.sealed?.length ? spec.sealed : undefined;
+      const sealer = sealed ? (this.sealer ??= new Sealer(this.options.sealKey ?? DEVELOPMENT_SEAL_KEY)) : undefined;
+      client[name] = (given: unknown, options?: CallOptions) => {
+        const request = sealer ? sealer.sealFields(given, sealed!, pattern) : given;
         // One budget for the whole call, retries included, never beyond the caller's own deadline.
         let budget = options?.timeoutMs ?? policy.timeoutMs ?? this.options.requestTimeoutMs;
         const inherited = currentCall()?.deadline;

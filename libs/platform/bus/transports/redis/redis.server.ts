@@ -3,8 +3,9 @@ import Redis from 'ioredis';
 import { BusServer } from '../../bus.server';
 import { BUS_OPTIONS, TransportOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
-import { InternalError } from '@cleave/contracts/kernel/errors';
+import { BadRequestError, InternalError } from '@cleave/contracts/kernel/errors';
 import { decodeMessage, Envelope, Reply } from '../../envelope';
+import { DEVELOPMENT_SEAL_KEY, Sealer } from '../../sealing';
 import { parseFaultDelays, parseFaultFailures } from '../../faults';
 import { RedisConnections } from '@cleave/platform/redis';
 import { RedisEventConsumer } from './redis-event.consumer';
@@ -31,6 +32,8 @@ export class RedisServer extends BusServer {
   private requestLoop?: Promise<void>;
   private readers: Redis[] = [];
   private consumers: RedisEventConsumer[] = [];
+
+  private sealer?: Sealer;
 
   constructor(
     @Inject(BUS_OPTIONS) private readonly options: TransportOptions,
@@ -115,9 +118,11 @@ export class RedisServer extends BusServer {
       return;
     }
     this.inFlight++;
-    const handled = envelope.stream
-      ? this.handleRequest(envelope, (next) => this.reply(envelope, { id: envelope.id, next })).then(() => this.reply(envelope, { id: envelope.id, done: true }))
-      : this.handleRequest(envelope).then((data) => this.reply(envelope, { id: envelope.id, data }));
+    const handled = this.openSealed(envelope).then(() =>
+      envelope.stream
+        ? this.handleRequest(envelope, (next) => this.reply(envelope, { id: envelope.id, next })).then(() => this.reply(envelope, { id: envelope.id, done: true }))
+        : this.handleRequest(envelope).then((data) => this.reply(envelope, { id: envelope.id, data })),
+    );
     handled
       .catch((error) => this.reply(envelope, { id: envelope.id, error }))
       .finally(() => {
@@ -127,6 +132,17 @@ export class RedisServer extends BusServer {
         wake?.();
         if (this.inFlight === 0) this.whenIdle?.();
       });
+  }
+
+  /** Secret fields arrive sealed (see sealing.ts); a field that will not open fails the request, not the process. */
+  private async openSealed(envelope: Envelope): Promise<void> {
+    this.sealer ??= new Sealer(this.options.sealKey ?? DEVELOPMENT_SEAL_KEY);
+    try {
+      envelope.data = this.sealer.openFields(envelope.data, envelope.pattern);
+    } catch (error) {
+      this.log.error((error as Error).message);
+      throw new BadRequestError((error as Error).message).toJSON();
+    }
   }
 
   private reply(envelope: Envelope, reply: Reply): void {
