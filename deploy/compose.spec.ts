@@ -40,7 +40,7 @@ function config(env: Record<string, string>, ...args: string[]): string {
   }
 }
 
-const env = { JWT_SECRET: 'test-secret-test-secret-test-secret', POSTGRES_PASSWORD: 'test-postgres-password' };
+const env = { JWT_SECRET: 'test-secret-test-secret-test-secret', POSTGRES_PASSWORD: 'test-postgres-password', CLEAVE_BUS_SEAL_KEY: 'test-seal-key-test-seal-key-test-seal' };
 const compose = parse(config(env)) as { services: Record<string, Service> };
 const topology = JSON.parse(readFileSync(join(root, 'config/topology/split.json'), 'utf8')) as {
   processes: Record<string, { gateway?: boolean; modules?: string[]; critical?: boolean }>;
@@ -50,9 +50,10 @@ const initSql = readFileSync(join(root, 'deploy/postgres/init-databases.sql'), '
 describe('docker-compose.yml (docker-compose config)', () => {
   it('is valid for docker-compose, and refuses to start without JWT_SECRET', () => {
     expect(config(env, '-q')).toBe('');
-    expect(() => config({ POSTGRES_PASSWORD: env.POSTGRES_PASSWORD }, '-q')).toThrow(/set JWT_SECRET/);
-    // A default database password would be refused by production's secret checks anyway.
-    expect(() => config({ JWT_SECRET: env.JWT_SECRET }, '-q')).toThrow(/set POSTGRES_PASSWORD/);
+    expect(() => config({ ...env, JWT_SECRET: '' }, '-q')).toThrow(/set JWT_SECRET/);
+    // A default would be refused by production's secret checks anyway.
+    expect(() => config({ ...env, POSTGRES_PASSWORD: '' }, '-q')).toThrow(/set POSTGRES_PASSWORD/);
+    expect(() => config({ ...env, CLEAVE_BUS_SEAL_KEY: '' }, '-q')).toThrow(/set CLEAVE_BUS_SEAL_KEY/);
   });
 
   it.each(Object.entries(topology.processes))('runs the %s process of the split topology', (name, spec) => {

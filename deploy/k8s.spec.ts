@@ -92,6 +92,7 @@ describe('Kubernetes manifests (kubectl kustomize deploy/)', () => {
       const key = `DATABASE_URL_${module.toUpperCase()}`;
       expect(env.get(key)?.valueFrom?.secretKeyRef).toEqual({ name: 'cleave-secrets', key });
     }
+    expect(env.get('CLEAVE_BUS_SEAL_KEY')?.valueFrom?.secretKeyRef).toEqual({ name: 'cleave-secrets', key: 'CLEAVE_BUS_SEAL_KEY' });
     if (spec.gateway) expect(env.get('JWT_SECRET')?.valueFrom?.secretKeyRef).toEqual({ name: 'cleave-secrets', key: 'JWT_SECRET' });
     // Secrets only through secretKeyRef: no literal value of a secret in a manifest.
     for (const variable of env.values()) if (/SECRET|PASSWORD|DATABASE_URL/.test(variable.name)) expect(variable.value).toBeUndefined();
