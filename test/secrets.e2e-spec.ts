@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { CleaveSystem } from './support/system';
+import { ROOT } from './support/system-env';
 import { PrivateRedis, startPrivateRedis } from './support/redis';
 
 /** Every file under a directory, recursively (Redis 7 keeps its AOF in `appendonlydir/`). */
@@ -89,6 +91,36 @@ describe('secrets at rest in Redis (split)', () => {
     for (const secret of secrets) {
       expect(text.includes(secret) ? `${secret} in a key` : 'absent').toBe('absent');
       expect(disk.includes(secret) ? `${secret} on disk` : 'absent').toBe('absent');
+    }
+  });
+});
+
+describe('a production start with weak secrets', () => {
+  it('is refused, naming each weak setting and why', async () => {
+    const env = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      CLEAVE_DATA_DIR: join(ROOT, 'no-such-dir-never-written'),
+      CLEAVE_CONFIG_DIR: join(ROOT, 'config'),
+      JWT_SECRET: 'cleave-development-secret-not-for-production',
+      ADMIN_EMAIL: 'root@example.com',
+      ADMIN_PASSWORD: 'admin-password',
+      CLEAVE_BUS_SEAL_KEY: 'short',
+      DATABASE_URL_USERS: 'postgres://cleave:cleave@127.0.0.1:1/cleave_users',
+    };
+    const child = spawn(process.execPath, ['dist/apps/monolith/src/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).not.toBe(0);
+    for (const message of [
+      'JWT_SECRET is the published development value: set a secret of your own in production',
+      'CLEAVE_BUS_SEAL_KEY is too short for production: 5 bytes, at least 32 needed',
+      'ADMIN_PASSWORD is a well-known value that anyone would try first',
+      'the password in DATABASE_URL_USERS is a well-known value that anyone would try first',
+    ]) {
+      expect(output).toContain(message);
     }
   });
 });
