@@ -147,7 +147,7 @@ describe('split: a process per module over Redis, PostgreSQL per module', () => 
       const doomed = await system.startInstance('notifications', { CLEAVE_FAULT_DELAY_MS: 'order.confirmed=600000' });
 
       const order = await request(url).post('/orders').set('Authorization', `Bearer ${shopper.token}`).send({ items: [{ productId: product.id, quantity: 1 }] }).expect(201);
-      const stream = system.key('evt:order.confirmed');
+      const stream = system.keys.events('order.confirmed');
       await eventually(async () => {
         const pending = (await system.redis().xpending(stream, 'notifications', '-', '+', 10, doomed.instanceId)) as unknown[];
         if (pending.length !== 1) throw new Error(`${doomed.instanceId} holds ${pending.length} events`);

@@ -14,7 +14,7 @@ import { Controller, Injectable, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BusModule, BusOptions, Handles, InProcessServer, OnEvent, RedisServer, ServiceBus } from '@cleave/platform/bus';
 import { ProcessIdentityModule, Topology } from '@cleave/platform/process';
-import { RedisModule, RedisSettings } from '@cleave/platform/redis';
+import { connectionOptionsFrom, RedisModule, RedisSettings } from '@cleave/platform/redis';
 import { BusSettings } from '@cleave/platform/bus';
 import { DEFAULT_RESILIENCE, parseResilienceConfig, ResilienceConfig } from '@cleave/platform/resilience';
 import { env, fail, serve } from '../lib/child';
@@ -85,7 +85,8 @@ async function main(): Promise<void> {
     ...bus,
   };
 
-  const redis = { url: RedisSettings.from(process.env).url, prefix: env('CLEAVE_REDIS_PREFIX'), clientName: options.instanceId };
+  // Redis as the apps reach it: REDIS_URL, or REDIS_CLUSTER_NODES for the cluster scenario.
+  const redis = connectionOptionsFrom(RedisSettings.from({ ...process.env, CLEAVE_REDIS_PREFIX: env('CLEAVE_REDIS_PREFIX') }), options.instanceId);
 
   @Module({
     imports: [

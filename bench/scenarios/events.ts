@@ -3,6 +3,7 @@ import { EmitPlan, EmitResult } from '../lib/load';
 import { Child, sleep, startPeer } from '../lib/proc';
 import { LatencyStats, ratio, summarize } from '../lib/stats';
 import { deleteKeys } from '../../test/support/system-env';
+import { RedisKeys } from '@cleave/platform/redis';
 
 interface Taken {
   handled: number;
@@ -94,7 +95,7 @@ export async function eventsScenario(ctx: Context): Promise<EventsScenario> {
     let unacked: number | undefined;
     if (system.id === 'cleave') {
       await sleep(100);
-      const pending = (await ctx.redis.xpending(`${system.prefix}:evt:bench.happened`, 'sink').catch(() => [NaN])) as [number];
+      const pending = (await ctx.redis.xpending(new RedisKeys(system.prefix).events('bench.happened'), 'sink').catch(() => [NaN])) as [number];
       unacked = Number(pending[0]);
     }
     return { emitted, taken, unacked };

@@ -1,7 +1,6 @@
-import Redis from 'ioredis';
 import { ConfigSchema, ConfigSettings, ConfigSources, Env, SettingsError } from '@cleave/platform/config';
 import { ReloadReply, requestReload } from '@cleave/platform/config-sync';
-import { RedisKeys, RedisSettings } from '@cleave/platform/redis';
+import { createRedisConnection, describeTarget, RedisKeys, RedisSettings, redisTarget } from '@cleave/platform/redis';
 import { ALL_SETTINGS } from './settings';
 
 const USAGE = `usage: npm run config:reload -- [NAME=value ...] [--reset] [--process NAME] [--timeout MS]
@@ -40,14 +39,15 @@ export async function configReload(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const options = { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 2000 };
-  const command = new Redis(redis.url, options);
-  const subscriber = new Redis(redis.url, options);
+  const target = redisTarget(redis);
+  const command = createRedisConnection(target, options);
+  const subscriber = createRedisConnection(target, options);
   for (const client of [command, subscriber]) client.on('error', () => undefined);
   try {
     await Promise.all([command.connect(), subscriber.connect()]);
   } catch (error) {
     console.error(
-      `No Redis answers at ${redactUrl(redis.url)} (${(error as Error).message}). config:reload reaches the processes of a split system through Redis; ` +
+      `No answer from ${describeTarget(target)} (${(error as Error).message}). config:reload reaches the processes of a split system through Redis; ` +
         'a one-process Cleave reloads on its own when its files change, or on SIGHUP (kill -HUP <pid>).',
     );
     command.disconnect();
@@ -96,8 +96,4 @@ function parseArgs(argv: readonly string[]): Args {
 function required(value: string | undefined, flag: string): string {
   if (!value) throw new Error(`${flag} takes a value`);
   return value;
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
 }

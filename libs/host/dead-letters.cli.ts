@@ -5,7 +5,7 @@ import pino from 'pino';
 import { DeadLetter, DeadLetterStore, isDeadLetterId, isEventName, RedisDeadLetters } from '@cleave/platform/bus';
 import { ConfigSchema, ConfigSettings, ConfigSources, SettingsError } from '@cleave/platform/config';
 import { JsonLogger, LoggingSettings } from '@cleave/platform/logging';
-import { RedisConnections, RedisSettings } from '@cleave/platform/redis';
+import { connectionOptionsFrom, RedisConnections, RedisSettings } from '@cleave/platform/redis';
 
 export const DLQ_USAGE = `Usage: npm run dlq -- <command> [--json]
 
@@ -68,7 +68,7 @@ export async function runDeadLettersCli(argv: string[], io: Output = consoleOutp
   // Drop and replay records go to stderr as the processes' JSON log lines; stdout stays the answer.
   const instance = `dlq-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   Logger.overrideLogger(JsonLogger.create({ process: 'dlq', instance }, settings.logging, pino.destination({ dest: 2, sync: true })));
-  const redis = new RedisConnections({ url: settings.redis.url, prefix: settings.redis.prefix, clientName: instance });
+  const redis = new RedisConnections(connectionOptionsFrom(settings.redis, instance));
   try {
     return await run(args, new RedisDeadLetters(redis), io, { by: `npm run dlq (${userInfo().username}@${hostname()})` });
   } catch (error) {

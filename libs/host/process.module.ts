@@ -5,7 +5,7 @@ import { ConfigSyncModule } from '@cleave/platform/config-sync';
 import { HealthModule } from '@cleave/platform/health';
 import { OutboxDeadLettersModule } from '@cleave/platform/outbox';
 import { ProcessIdentityModule } from '@cleave/platform/process';
-import { RedisModule, RedisSettings } from '@cleave/platform/redis';
+import { connectionOptionsFrom, RedisModule, RedisSettings } from '@cleave/platform/redis';
 import { LiveConfig } from '@cleave/platform/config';
 import { TracingModule } from '@cleave/platform/tracing';
 import { DOMAIN_MODULES } from './domain-modules';
@@ -21,7 +21,7 @@ export class ProcessModule {
       imports: [
         config.module,
         ProcessIdentityModule.forRoot({ topology: bus.topology, processName: bus.processName, instanceId: bus.instanceId }),
-        ...(bus.topology.isSingleProcess ? [] : [RedisModule.forRoot({ url: redis.url, prefix: redis.prefix, clientName: bus.instanceId })]),
+        ...(bus.topology.isSingleProcess ? [] : [RedisModule.forRoot(connectionOptionsFrom(redis, bus.instanceId))]),
         BusModule.forRoot(bus),
         // Dead letters: streams in Redis when split (BusModule), parked outbox rows in one process.
         ...(bus.topology.isSingleProcess ? [OutboxDeadLettersModule] : []),

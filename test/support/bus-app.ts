@@ -3,13 +3,16 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { BusModule, BusOptions, InProcessServer, RedisServer } from '@cleave/platform/bus';
 import { ProcessIdentityModule, Topology } from '@cleave/platform/process';
-import { RedisModule } from '@cleave/platform/redis';
+import { RedisModule, RedisTarget } from '@cleave/platform/redis';
 import { DEFAULT_RESILIENCE } from '@cleave/platform/resilience';
 
 /** A test process's bus options, with where its Redis is. */
 export interface TestBusOptions extends BusOptions {
   redisUrl: string;
   redisPrefix: string;
+  /** Another Redis than the one at redisUrl: a cluster or Sentinel. */
+  redisTarget?: RedisTarget;
+  replicasToAck?: number;
 }
 
 /** Bus options for a test process: short timings, so claims and failures show quickly. */
@@ -33,10 +36,11 @@ export function testBusOptions(topology: Topology, processName: string, redisUrl
 
 /** The process identity, Redis (split) and the bus, as the host composes them. */
 export function busModules(bus: TestBusOptions): unknown[] {
-  const { redisUrl, redisPrefix, ...options } = bus;
+  const { redisUrl, redisPrefix, redisTarget, replicasToAck, ...options } = bus;
+  const target = redisTarget ?? { mode: 'single', url: redisUrl };
   return [
     ProcessIdentityModule.forRoot({ topology: options.topology, processName: options.processName, instanceId: options.instanceId }),
-    ...(options.topology.isSingleProcess ? [] : [RedisModule.forRoot({ url: redisUrl, prefix: redisPrefix, clientName: options.instanceId })]),
+    ...(options.topology.isSingleProcess ? [] : [RedisModule.forRoot({ target, prefix: redisPrefix, clientName: options.instanceId, replicasToAck })]),
     BusModule.forRoot(options),
   ];
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
+import { RedisConnection, scanKeys } from '@cleave/platform/redis';
 import { createModuleDatabases, dropModuleDatabases, postgresAdminUrl } from './postgres';
 
 /** The repository root: this file runs from test/support, and compiled from dist-bench/test/support. */
@@ -28,14 +28,11 @@ export function moduleNames(): string[] {
   return Object.values(topologyFile('split').processes).flatMap((p) => p.modules ?? []);
 }
 
-/** Deletes every key under a prefix (SCAN, never KEYS on a shared server). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+/** Deletes every key under a prefix (SCAN, never KEYS on a shared server; every master of a cluster). */
+export async function deleteKeys(redis: RedisConnection, prefix: string): Promise<void> {
+  const keys = await scanKeys(redis, `${prefix}:*`, 1000);
+  // One DEL per key: on a cluster the keys live in many slots.
+  for (let i = 0; i < keys.length; i += 1000) await Promise.all(keys.slice(i, i + 1000).map((key) => redis.del(key)));
 }
 
 export interface SystemEnvOptions {
@@ -53,7 +50,7 @@ export interface SystemEnv {
   env: Record<string, string>;
   prefix: string;
   /** Removes what the run created: its Redis keys, databases and data directory. */
-  dispose(redis?: Redis): Promise<void>;
+  dispose(redis?: RedisConnection): Promise<void>;
 }
 
 /**
@@ -83,7 +80,7 @@ export async function prepareSystemEnv(topology: string, options: SystemEnvOptio
   return {
     env,
     prefix,
-    async dispose(redis?: Redis) {
+    async dispose(redis?: RedisConnection) {
       if (redis) await deleteKeys(redis, prefix);
       if (databasePrefix) await dropModuleDatabases(databasePrefix, moduleNames(), adminUrl);
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import { createRedisConnection, RedisConnection, RedisKeys, RedisTarget } from '@cleave/platform/redis';
 import { prepareSystemEnv, ROOT, SystemEnv, topologyFile } from './system-env';
 
 const READY = /(\S+) ready: (http:\/\/127\.0\.0\.1:\d+) .*instance (\S+)\)/;
@@ -24,6 +24,11 @@ export interface SystemOptions {
   database?: 'postgres' | 'sqlite';
   /** Extra environment for every process. */
   env?: Record<string, string>;
+  /**
+   * Another Redis than REDIS_URL (a cluster, Sentinel): the settings that reach it, in place of
+   * REDIS_URL, and how the test itself connects to it.
+   */
+  redis?: { env: Record<string, string>; target: RedisTarget };
   /** Runs each process through another command: `node main.js` becomes `launcher(['node', 'main.js'])`. */
   launcher?: (argv: string[]) => string[];
 }
@@ -37,14 +42,18 @@ process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
  */
 export class CleaveSystem {
   private readonly instances: Instance[] = [];
-  private redisClient?: Redis;
+  private redisClient?: RedisConnection;
+  readonly keys: RedisKeys;
 
   private constructor(
     readonly topology: string,
     private readonly env: Record<string, string>,
     private readonly resources: SystemEnv,
     private readonly launcher: (argv: string[]) => string[] = (argv) => argv,
-  ) {}
+    private readonly redisTarget: RedisTarget = { mode: 'single', url: env.REDIS_URL },
+  ) {
+    this.keys = new RedisKeys(env.CLEAVE_REDIS_PREFIX);
+  }
 
   static async start(topology: string, options: SystemOptions = {}): Promise<CleaveSystem> {
     const resources = await prepareSystemEnv(topology, {
@@ -53,8 +62,10 @@ export class CleaveSystem {
       admin: ADMIN,
       database: options.database ?? 'postgres',
     });
+    const { REDIS_URL, ...shared } = resources.env;
     const env: Record<string, string> = {
-      ...resources.env,
+      ...shared,
+      ...(options.redis ? options.redis.env : { REDIS_URL }),
       NODE_ENV: 'test',
       NO_COLOR: '1',
       // Short timings, so failures, claims and expiries show within a test's patience.
@@ -67,7 +78,7 @@ export class CleaveSystem {
       CLEAVE_PASSWORD_HASH_ITERATIONS: '1',
       ...options.env,
     };
-    const system = new CleaveSystem(topology, env, resources, options.launcher);
+    const system = new CleaveSystem(topology, env, resources, options.launcher, options.redis?.target);
     try {
       await Promise.all(system.processNames().map((name) => system.startInstance(name)));
     } catch (error) {
@@ -151,8 +162,8 @@ export class CleaveSystem {
   }
 
   /** A Redis connection for inspecting the bus (keys under this system's prefix). */
-  redis(): Redis {
-    return (this.redisClient ??= new Redis(this.env.REDIS_URL));
+  redis(): RedisConnection {
+    return (this.redisClient ??= createRedisConnection(this.redisTarget, { enableAutoPipelining: true }));
   }
 
   key(suffix: string): string {

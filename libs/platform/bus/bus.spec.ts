@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Controller, INestApplication, Injectable, Module } from '@nestjs/common';
 import { Ctx } from '@nestjs/microservices';
-import Redis from 'ioredis';
 import { register } from 'prom-client';
 import { clientFor, defineContract, event, request } from '@cleave/contracts/kernel/contract';
 import { ConflictError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
@@ -14,6 +13,7 @@ import { BusModule } from './bus.module';
 import { ServiceBus } from './service-bus';
 import { InProcessServer } from './transports/in-process/in-process.server';
 import { Topology } from '@cleave/platform/process';
+import { createRedisConnection, RedisConnection, RedisKeys } from '@cleave/platform/redis';
 import { parseResilienceConfig } from '@cleave/platform/resilience';
 
 const echoContract = defineContract('echo', {
@@ -169,11 +169,11 @@ describe('ServiceBus across two processes over Redis', () => {
   let callerApp: INestApplication;
   let caller: Caller;
   let topology: Topology;
-  let redis: Redis;
+  let redis: RedisConnection;
 
   beforeAll(async () => {
     redisUrl = (await ensureRedis()).url;
-    redis = new Redis(redisUrl);
+    redis = createRedisConnection({ mode: 'single', url: redisUrl });
     prefix = `cleave-bus-spec-${randomBytes(4).toString('hex')}`;
     topology = Topology.parse('two', { processes: { a: { modules: ['echo'] }, b: { gateway: true, modules: ['caller'] } } }, modules);
     echoApp = await startBusApp(testBusOptions(topology, 'a', redisUrl, prefix), [EchoModule]);
@@ -214,7 +214,7 @@ describe('ServiceBus across two processes over Redis', () => {
   });
 
   it('finds its consumer groups again when the stream disappears', async () => {
-    await redis.del(`${prefix}:evt:echo.happened`);
+    await redis.del(new RedisKeys(prefix).events('echo.happened'));
     received.audit = [];
     received.mirror = [];
     await caller.bus.publish(echoContract, 'echo.happened', { n: 42 });
@@ -283,12 +283,12 @@ describe('ServiceBus across two processes over Redis', () => {
 
     failuresLeft = 1_000;
     await caller.bus.publish(echoContract, 'echo.happened', { n: 9 });
-    const dlq = `${prefix}:dlq:echo.happened`;
+    const dlq = new RedisKeys(prefix).deadLetters('echo.happened');
     await eventually(async () => expect(await redis.xlen(dlq)).toBeGreaterThan(0), 5000, 20);
     failuresLeft = 0;
     const [entry] = await redis.xrange(dlq, '-', '+');
     expect(entry[1]).toEqual(expect.arrayContaining(['group', 'audit']));
-    const pending = (await redis.xpending(`${prefix}:evt:echo.happened`, 'audit')) as [number];
+    const pending = (await redis.xpending(new RedisKeys(prefix).events('echo.happened'), 'audit')) as [number];
     expect(pending[0]).toBe(0);
   });
 });

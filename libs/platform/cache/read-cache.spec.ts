@@ -1,5 +1,5 @@
-import Redis from 'ioredis';
 import { register } from 'prom-client';
+import { createRedisConnection, RedisConnection } from '@cleave/platform/redis';
 import { ensureRedis } from '../../../test/support/redis';
 import { CacheMetrics } from './cache.metrics';
 import { CacheSettings } from './cache.settings';
@@ -76,10 +76,12 @@ describe('MemoryReadCache', () => {
 
 describe('RedisReadCache', () => {
   const prefix = `cleave-spec-cache-${process.pid}-${Date.now()}:`;
-  let redis: Redis;
+  let redis: RedisConnection;
+  let redisUrl: string;
 
   beforeAll(async () => {
-    redis = new Redis((await ensureRedis()).url);
+    redisUrl = (await ensureRedis()).url;
+    redis = createRedisConnection({ mode: 'single', url: redisUrl });
   });
 
   afterAll(async () => {
@@ -98,7 +100,7 @@ describe('RedisReadCache', () => {
   }));
 
   it('is shared: an invalidation by one instance is seen by another', async () => {
-    const other = new Redis(redis.options);
+    const other = createRedisConnection({ mode: 'single', url: redisUrl });
     const one = new RedisReadCache(redis, { ...options, ttlMs: 10_000 }, new CacheMetrics('redis-shared'));
     const two = new RedisReadCache(other, { ...options, ttlMs: 10_000 }, new CacheMetrics('redis-shared'));
     await one.setMany([['s', 'v1']]);
@@ -116,7 +118,7 @@ describe('RedisReadCache', () => {
 
   it('reads as a counted error, never a failure, when Redis is down or slow', async () => {
     // Never connected and no offline queue: every command fails at once, as while Redis is down.
-    const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false });
+    const down = createRedisConnection({ mode: 'single', url: 'redis://127.0.0.1:1' }, { lazyConnect: true, enableOfflineQueue: false });
     const cache = new RedisReadCache(down, options, new CacheMetrics('redis-down'));
     const errors = await counted('redis-down', 'error');
     await expect(cache.getMany(['a', 'b'])).resolves.toEqual(new Map());
@@ -126,7 +128,7 @@ describe('RedisReadCache', () => {
     down.disconnect();
 
     // Slow: an answer that never comes within the bound.
-    const slow = { mget: () => new Promise(() => undefined) } as unknown as Redis;
+    const slow = { mget: () => new Promise(() => undefined) } as unknown as RedisConnection;
     const started = Date.now();
     await expect(new RedisReadCache(slow, options, new CacheMetrics('redis-slow')).getMany(['a'])).resolves.toEqual(new Map());
     expect(Date.now() - started).toBeLessThan(500);

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { getValues, RedisConnection } from '@cleave/platform/redis';
 import { Logger } from '@nestjs/common';
 import { INVALIDATED, ReadCache, ReadCacheLimits } from './read-cache';
 import { CacheMetrics } from './cache.metrics';
@@ -24,7 +24,7 @@ export class RedisReadCache extends ReadCache {
   private lastWarning = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly options: RedisReadCacheOptions,
     private readonly metrics: CacheMetrics,
   ) {
@@ -36,7 +36,7 @@ export class RedisReadCache extends ReadCache {
     if (!keys.length) return found;
     let raw: (string | null)[];
     try {
-      raw = await bounded(this.redis.mget(keys.map((k) => this.key(k))), this.options.readTimeoutMs);
+      raw = await bounded(getValues(this.redis, keys.map((k) => this.key(k))), this.options.readTimeoutMs);
     } catch (error) {
       this.metrics.count('error', keys.length);
       this.warn(`read failed, using the database: ${(error as Error).message}`);
@@ -58,11 +58,11 @@ export class RedisReadCache extends ReadCache {
 
   async setMany<T>(entries: ReadonlyArray<readonly [string, T]>): Promise<void> {
     if (!entries.length) return;
-    const pipeline = this.redis.pipeline();
+    // One command per key (a cluster spreads them over its nodes); the connection pipelines them.
     // NX: a key still holding an invalidation marker refuses the fill (see ReadCache).
-    for (const [key, value] of entries) pipeline.set(this.key(key), JSON.stringify(value), 'PX', this.options.ttlMs, 'NX');
+    const fills = Promise.all(entries.map(([key, value]) => this.redis.set(this.key(key), JSON.stringify(value), 'PX', this.options.ttlMs, 'NX')));
     try {
-      await bounded(pipeline.exec(), this.options.readTimeoutMs);
+      await bounded(fills, this.options.readTimeoutMs);
     } catch (error) {
       this.warn(`fill failed: ${(error as Error).message}`);
     }
@@ -71,12 +71,9 @@ export class RedisReadCache extends ReadCache {
   async deleteMany(keys: readonly string[]): Promise<void> {
     if (!keys.length) return;
     const hold = Math.min(this.options.invalidationHoldMs, this.options.ttlMs);
-    const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.set(this.key(key), INVALIDATED, 'PX', hold);
+    const markers = Promise.all(keys.map((key) => this.redis.set(this.key(key), INVALIDATED, 'PX', hold)));
     try {
-      const results = await bounded(pipeline.exec(), this.options.invalidateTimeoutMs);
-      const failed = results?.find(([error]) => error);
-      if (failed) throw failed[0];
+      await bounded(markers, this.options.invalidateTimeoutMs);
     } catch (error) {
       this.warn(`invalidation failed, stale values may live up to ${this.options.ttlMs} ms: ${(error as Error).message}`);
     }

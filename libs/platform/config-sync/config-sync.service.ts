@@ -1,10 +1,9 @@
 import { hostname } from 'node:os';
-import type Redis from 'ioredis';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { ConfigView, LiveConfig } from '@cleave/platform/config';
 import { HealthSettings } from '@cleave/platform/health';
 import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
-import { RedisConnections } from '@cleave/platform/redis';
+import { RedisConnections, RedisConnection } from '@cleave/platform/redis';
 import { ConfigViews, InstanceConfigView } from './config-views';
 import { parseReloadMessage, ReloadMessage, ReloadReply } from './reload-messages';
 
@@ -20,7 +19,7 @@ const REDIS_TIMEOUT_MS = 1000;
 export class ConfigSync implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Config');
   private readonly startedAt = new Date().toISOString();
-  private subscriber?: Redis;
+  private subscriber?: RedisConnection;
   private timer?: NodeJS.Timeout;
   private stopListening?: () => void;
   /** The view changes only on a reload: built then, not on every heartbeat. */

@@ -1,6 +1,5 @@
-import type Redis from 'ioredis';
 import { ConfigView } from '@cleave/platform/config';
-import { RedisKeys } from '@cleave/platform/redis';
+import { getValues, RedisConnection, RedisKeys, scanKeys } from '@cleave/platform/redis';
 
 /** What one instance runs with, as GET /config shows it (secrets masked). */
 export interface InstanceConfigView extends ConfigView {
@@ -42,7 +41,7 @@ export class MemoryConfigViews extends ConfigViews {
  */
 export class RedisConfigViews extends ConfigViews {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly keys: RedisKeys,
     private readonly ttlMs: number,
   ) {
@@ -63,15 +62,7 @@ export class RedisConfigViews extends ConfigViews {
 }
 
 /** Every view under the prefix (SCAN, never KEYS on a shared server). */
-export async function readViews(redis: Redis, keys: RedisKeys): Promise<InstanceConfigView[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', keys.configViewPattern(), 'COUNT', 200);
-    found.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  if (!found.length) return [];
-  const values = await redis.mget(...found);
+export async function readViews(redis: RedisConnection, keys: RedisKeys): Promise<InstanceConfigView[]> {
+  const values = await getValues(redis, await scanKeys(redis, keys.configViewPattern()));
   return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as InstanceConfigView);
 }

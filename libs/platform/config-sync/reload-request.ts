@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
-import { RedisKeys } from '@cleave/platform/redis';
+import { RedisKeys, RedisConnection } from '@cleave/platform/redis';
 import { readViews } from './config-views';
 import { ReloadMessage, ReloadReply } from './reload-messages';
 
@@ -16,8 +15,8 @@ export interface ReloadResult {
  * instance that was running when it asked, or the timeout.
  */
 export async function requestReload(
-  redis: Redis,
-  subscriber: Redis,
+  redis: RedisConnection,
+  subscriber: RedisConnection,
   keys: RedisKeys,
   request: Omit<ReloadMessage, 'id'>,
   timeoutMs: number,

@@ -5,3 +5,4 @@ export { Heartbeat } from './registry/heartbeat.service';
 export { InstanceInfo } from './registry/instance-info';
 export { ServiceRegistry } from './registry/service-registry';
 export { HealthSettings } from './health.settings';
+export { RedisRegistry } from './registry/redis.registry';

@@ -1,10 +1,28 @@
-/** Every Redis key Cleave uses, under one prefix (so test runs and tenants stay apart). */
+/**
+ * Every Redis key Cleave uses, under one prefix (so test runs and tenants stay apart, and an
+ * ACL can grant `~<prefix>:*`).
+ *
+ * Redis Cluster: keys one command, script or MULTI touches together carry the same hash tag
+ * (the `{...}` part decides the slot), and nothing else shares it, so the load spreads:
+ * - `<prefix>:{req:<module>}` a module's request queue, and whatever list its instances move
+ *   requests into while working on them (`processing`);
+ * - `<prefix>:{evt:<event>}` an event's stream, with its dead letters (`...:dlq`) and the
+ *   errors on record per subscribing module (`...:failures:<module>`);
+ * - every other key is alone in what a command touches (a trace, an instance, a cache entry)
+ *   and has no tag: it lands wherever it hashes.
+ * Pub/sub channels are not keys; a cluster forwards them to every node.
+ */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
 
   /** A list per module: requests waiting for any instance of it. */
   requests(module: string): string {
-    return `${this.prefix}:req:${module}`;
+    return `${this.prefix}:{req:${name(module)}}`;
+  }
+
+  /** A list per module and instance: the requests it took and has not finished (same slot as the queue). */
+  processing(module: string, instanceId: string): string {
+    return `${this.requests(module)}:processing:${instanceId}`;
   }
 
   /**
@@ -27,23 +45,24 @@ export class RedisKeys {
 
   /** A stream per event type; each subscribing module reads it through its consumer group. */
   events(event: string): string {
-    return `${this.prefix}:evt:${event}`;
+    return `${this.prefix}:{evt:${name(event)}}`;
   }
 
-  /** Events a subscriber failed too many times, kept for inspection and replay. */
+  /** Events a subscriber failed too many times, kept for inspection and replay (same slot as the stream). */
   deadLetters(event: string): string {
-    return `${this.prefix}:dlq:${event}`;
+    return `${this.events(event)}:dlq`;
   }
 
   /** SCAN pattern matching every dead-letter stream. */
   deadLetterPattern(): string {
-    return `${this.prefix}:dlq:*`;
+    return `${this.prefix}:{evt:*}:dlq`;
   }
 
   /** The event a dead-letter stream key holds, or undefined for another key. */
   deadLetterEvent(key: string): string | undefined {
-    const head = `${this.prefix}:dlq:`;
-    return key.startsWith(head) ? key.slice(head.length) : undefined;
+    const head = `${this.prefix}:{evt:`;
+    const tail = '}:dlq';
+    return key.startsWith(head) && key.endsWith(tail) ? key.slice(head.length, -tail.length) : undefined;
   }
 
   /**
@@ -51,7 +70,7 @@ export class RedisKeys {
    * handler failed, until the entry succeeds or is dead-lettered with them.
    */
   deliveryFailures(event: string, group: string): string {
-    return `${this.prefix}:evt-failures:${event}:${group}`;
+    return `${this.events(event)}:failures:${group}`;
   }
 
   /** A pub/sub channel per broadcast: live notices for whoever listens now. */
@@ -103,4 +122,29 @@ export class RedisKeys {
   cache(module: string): string {
     return `${this.prefix}:cache:${module}:`;
   }
+}
+
+/** A module or event name inside a hash tag: a brace would end the tag early. */
+function name(value: string): string {
+  if (/[{}]/.test(value)) throw new Error(`A Redis key name may not hold braces: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** What decides a key's cluster slot: its first non-empty `{...}`, else the whole key. */
+export function hashTag(key: string): string {
+  const open = key.indexOf('{');
+  if (open < 0) return key;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+/**
+ * Keys grouped so each group may go in one multi-key command (XREADGROUP, BLMPOP) on a
+ * cluster: by hash tag. On one server any keys may go together: one group.
+ */
+export function sameSlotGroups(keys: readonly string[], clustered: boolean): string[][] {
+  if (!clustered) return keys.length ? [[...keys]] : [];
+  const groups = new Map<string, string[]>();
+  for (const key of keys) groups.set(hashTag(key), [...(groups.get(hashTag(key)) ?? []), key]);
+  return [...groups.values()];
 }

@@ -1,17 +1,70 @@
 import { defineSettings, setting } from '@cleave/platform/config';
+import { z } from 'zod';
 
-/** Where the split system's Redis is, and the prefix that keeps one system's keys apart. */
-export class RedisSettings extends defineSettings('redis', 'Redis', {
-  url: setting.url('REDIS_URL', {
-    default: 'redis://127.0.0.1:6379',
-    protocols: ['redis:', 'rediss:'],
-    secret: 'url',
-    doc: 'the bus, span store, read caches and registry when the topology has several processes',
-  }),
-  prefix: setting.string('CLEAVE_REDIS_PREFIX', {
-    default: 'cleave',
-    pattern: /^[A-Za-z0-9_.-]+$/,
-    expected: 'letters, digits, dots, dashes or underscores',
-    doc: 'prefix of every Redis key and channel (so systems sharing a Redis stay apart)',
-  }),
-}) {}
+/** `host:port,host:port`: a list of Redis addresses (cluster nodes or sentinels). */
+function addresses(name: string, doc: string) {
+  const schema = z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return undefined;
+      const parsed: { host: string; port: number }[] = [];
+      for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const match = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(part);
+        const port = Number(match?.[2]);
+        if (!match || port < 1 || port > 65535) {
+          ctx.addIssue({ code: 'custom', message: `must be host:port pairs separated by commas, got ${JSON.stringify(part)}` });
+          return z.NEVER;
+        }
+        parsed.push({ host: match[1].replace(/^\[|\]$/g, ''), port });
+      }
+      return parsed.length ? parsed : undefined;
+    });
+  return setting.custom(name, schema, { doc });
+}
+
+/**
+ * Where the split system's Redis is (one of three ways: a single server, a Redis Cluster, or
+ * a master found through Sentinel), and the prefix that keeps one system's keys apart.
+ */
+export class RedisSettings extends defineSettings(
+  'redis',
+  'Redis',
+  {
+    url: setting.url('REDIS_URL', {
+      default: 'redis://127.0.0.1:6379',
+      protocols: ['redis:', 'rediss:'],
+      secret: 'url',
+      doc: 'a single Redis server for the bus, span store, read caches and registry when the topology has several processes (unless REDIS_CLUSTER_NODES or REDIS_SENTINELS is set)',
+    }),
+    clusterNodes: addresses('REDIS_CLUSTER_NODES', 'a Redis Cluster instead: some of its nodes (host:port,host:port), from which the rest are discovered'),
+    sentinels: addresses('REDIS_SENTINELS', 'a Redis master found through Sentinel instead: the sentinels (host:port,host:port), with REDIS_SENTINEL_NAME'),
+    sentinelName: setting.optional('REDIS_SENTINEL_NAME', { doc: 'the master name the sentinels monitor (with REDIS_SENTINELS)' }),
+    username: setting.optional('REDIS_USERNAME', { doc: 'ACL user for the cluster nodes or the Sentinel-managed servers (REDIS_URL carries its own)' }),
+    password: setting.optional('REDIS_PASSWORD', { secret: 'value', doc: 'password for the cluster nodes or the Sentinel-managed servers (REDIS_URL carries its own)' }),
+    sentinelPassword: setting.optional('REDIS_SENTINEL_PASSWORD', { secret: 'value', doc: 'password of the sentinels themselves, when they require one' }),
+    tls: setting.boolean('REDIS_TLS', { default: false, doc: 'TLS to the cluster nodes or the Sentinel-managed servers (REDIS_URL says it with rediss://)' }),
+    replicasToAck: setting.int('REDIS_EVENT_REPLICAS', {
+      default: (context) => (context.env.REDIS_CLUSTER_NODES || context.env.REDIS_SENTINELS ? 1 : 0),
+      defaultDoc: '1 with REDIS_CLUSTER_NODES or REDIS_SENTINELS, else 0',
+      max: 16,
+      doc: 'replicas that must hold a published event before its publish counts (WAIT), so a failover cannot lose it; the outbox retries a publish that fell short',
+    }),
+    prefix: setting.string('CLEAVE_REDIS_PREFIX', {
+      default: 'cleave',
+      pattern: /^[A-Za-z0-9_.-]+$/,
+      expected: 'letters, digits, dots, dashes or underscores',
+      doc: 'prefix of every Redis key and channel (so systems sharing a Redis stay apart)',
+    }),
+  },
+  (values, context) => {
+    const problems: string[] = [];
+    if (values.clusterNodes && values.sentinels) problems.push('REDIS_CLUSTER_NODES and REDIS_SENTINELS are both set: Redis is reached one way, set one of them');
+    if ((values.clusterNodes || values.sentinels) && context.env.REDIS_URL !== undefined && context.env.REDIS_URL !== '') {
+      problems.push(`REDIS_URL is set beside ${values.clusterNodes ? 'REDIS_CLUSTER_NODES' : 'REDIS_SENTINELS'}: Redis is reached one way, unset REDIS_URL`);
+    }
+    if (values.sentinels && !values.sentinelName) problems.push('REDIS_SENTINELS needs REDIS_SENTINEL_NAME: the master name the sentinels monitor');
+    if (!values.sentinels && values.sentinelName) problems.push('REDIS_SENTINEL_NAME is set without REDIS_SENTINELS');
+    return problems;
+  },
+) {}

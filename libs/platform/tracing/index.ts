@@ -5,3 +5,4 @@ export { SPAN_STORE, SpanOrigin, SpanStore, SpanStoreLimits, StoredSpan, TraceSu
 export { activeTraceparent, cleaveTracer, contextFromTraceparent, formatTraceparent, parseTraceparent, TRACER_NAME } from './trace-context';
 export { TracingModule } from './tracing.module';
 export { TracingSettings } from './tracing.settings';
+export { RedisSpanStore } from './redis-span-store';

@@ -1,7 +1,6 @@
-import type Redis from 'ioredis';
 import { ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { RedisKeys } from '@cleave/platform/redis';
+import { RedisKeys, RedisConnection } from '@cleave/platform/redis';
 import { inStartOrder, SpanOrigin, SpanStore, SpanStoreLimits, StoredSpan, summarize, toStoredSpan, TraceSummary } from './span-store';
 
 /**
@@ -15,13 +14,14 @@ import { inStartOrder, SpanOrigin, SpanStore, SpanStoreLimits, StoredSpan, summa
  *   (`ZADD LT`), trimmed to the newest `maxTraces`; the lists of the traces it drops are
  *   deleted with them, so Redis holds at most maxTraces x maxSpansPerTrace spans.
  *
- * Written by a BatchSpanProcessor: one pipeline per batch, off the request path.
+ * Written by a BatchSpanProcessor, a batch at a time, off the request path; each command
+ * touches one key, so the store works on a Redis Cluster as on one server.
  */
 export class RedisSpanStore implements SpanStore {
   readonly kind = 'redis' as const;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly keys: RedisKeys,
     private readonly origin: SpanOrigin,
     private readonly limits: SpanStoreLimits,
@@ -41,21 +41,19 @@ export class RedisSpanStore implements SpanStore {
       }
     }
     const index = this.keys.traces();
-    const pipeline = this.redis.pipeline();
+    // One command per key, on the auto-pipelining connection: a trace's list and the index
+    // may live on different nodes of a cluster, so no pipeline or script takes them together.
+    const writes: Promise<unknown>[] = [];
     for (const [traceId, { json, start }] of byTrace) {
       const key = this.keys.trace(traceId);
-      pipeline.rpush(key, ...json);
-      pipeline.ltrim(key, -this.limits.maxSpansPerTrace, -1);
-      pipeline.expire(key, this.limits.ttlSeconds);
+      writes.push(this.redis.rpush(key, ...json), this.redis.ltrim(key, -this.limits.maxSpansPerTrace, -1), this.redis.expire(key, this.limits.ttlSeconds));
       // LT: a trace's score is its earliest span's start, whichever process wrote first.
-      pipeline.zadd(index, 'LT', Math.floor(start), traceId);
+      writes.push(this.redis.zadd(index, 'LT', Math.floor(start), traceId));
     }
+    await Promise.all(writes);
     // The index keeps the newest maxTraces; the lists of the traces it drops go with them.
-    pipeline.eval(EVICT_OLDEST, 1, index, this.limits.maxTraces, this.keys.trace(''));
-    pipeline.expire(index, this.limits.ttlSeconds);
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
+    const evicted = (await this.redis.eval(EVICT_OLDEST, 1, index, this.limits.maxTraces)) as string[];
+    await Promise.all([...evicted.map((id) => this.redis.unlink(this.keys.trace(id))), this.redis.expire(index, this.limits.ttlSeconds)]);
   }
 
   async trace(traceId: string): Promise<StoredSpan[]> {
@@ -65,13 +63,10 @@ export class RedisSpanStore implements SpanStore {
   async recent(limit: number): Promise<TraceSummary[]> {
     const ids = await this.redis.zrevrange(this.keys.traces(), 0, limit - 1);
     if (!ids.length) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.lrange(this.keys.trace(id), 0, -1);
-    const results = (await pipeline.exec()) ?? [];
+    const lists = await Promise.all(ids.map((id) => this.redis.lrange(this.keys.trace(id), 0, -1).catch(() => [] as string[])));
     const summaries: TraceSummary[] = [];
     ids.forEach((id, i) => {
-      const [error, raw] = results[i] ?? [];
-      const spans = error ? [] : parseAll(raw as string[]);
+      const spans = parseAll(lists[i]);
       // Expired traces linger in the index until trimmed: skip them.
       if (spans.length) summaries.push(summarize(id, spans));
     });
@@ -79,15 +74,17 @@ export class RedisSpanStore implements SpanStore {
   }
 }
 
-/** KEYS[1] the index, ARGV[1] how many traces to keep, ARGV[2] the prefix of a trace's key. */
+/**
+ * KEYS[1] the index, ARGV[1] how many traces to keep: drops the oldest beyond that and
+ * returns their ids (their lists are deleted by the caller: on a cluster a script may touch
+ * only keys of its own slot).
+ */
 const EVICT_OLDEST = `
 local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[1])
-if excess > 0 then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, excess - 1)
-  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
-  for _, id in ipairs(oldest) do redis.call('UNLINK', ARGV[2] .. id) end
-end
-return excess`;
+if excess <= 0 then return {} end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, excess - 1)
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
+return oldest`;
 
 function parseAll(raw: string[]): StoredSpan[] {
   const spans: StoredSpan[] = [];

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, ReadableSpan, SamplingDecision, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import Redis from 'ioredis';
 import { ensureRedis } from '../../../test/support/redis';
-import { RedisKeys } from '@cleave/platform/redis';
+import { createRedisConnection, RedisConnection, RedisKeys } from '@cleave/platform/redis';
 import { MemorySpanStore, MemoryStoreSpanProcessor } from './memory-span-store';
 import { ParentOrRatioSampler } from './parent-or-ratio.sampler';
 import { RedisSpanStore } from './redis-span-store';
@@ -95,12 +94,14 @@ describe('MemorySpanStore', () => {
 });
 
 describe('RedisSpanStore', () => {
-  let redis: Redis;
+  let redis: RedisConnection;
+  let redisUrl: string;
   let keys: RedisKeys;
   let prefix: string;
 
   beforeAll(async () => {
-    redis = new Redis((await ensureRedis()).url);
+    redisUrl = (await ensureRedis()).url;
+    redis = createRedisConnection({ mode: 'single', url: redisUrl });
     prefix = `cleave-test-spans-${randomBytes(4).toString('hex')}`;
     keys = new RedisKeys(prefix);
   });

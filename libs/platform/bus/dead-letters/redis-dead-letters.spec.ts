@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Controller, INestApplication, Logger, Module } from '@nestjs/common';
 import { Ctx } from '@nestjs/microservices';
-import Redis from 'ioredis';
 import { register } from 'prom-client';
 import { defineContract, event } from '@cleave/contracts/kernel/contract';
 import { Topology } from '@cleave/platform/process';
+import { createRedisConnection, RedisConnection, RedisKeys } from '@cleave/platform/redis';
 import { startBusApp, testBusOptions } from '../../../../test/support/bus-app';
 import { eventually } from '../../../../test/support/eventually';
 import { ensureRedis } from '../../../../test/support/redis';
@@ -49,14 +49,14 @@ describe('dead letters over Redis', () => {
   const modules = ['ledger', 'audit', 'mirror'];
   const topology = Topology.parse('dlq', { processes: { a: { gateway: true, modules: ['ledger', 'audit'] }, b: { modules: ['mirror'] } } }, modules);
   let prefix: string;
-  let redis: Redis;
+  let redis: RedisConnection;
   let apps: INestApplication[];
   let bus: ServiceBus;
   let store: DeadLetterStore;
 
   beforeAll(async () => {
     const url = (await ensureRedis()).url;
-    redis = new Redis(url);
+    redis = createRedisConnection({ mode: 'single', url: url });
     prefix = `cleave-dlq-spec-${randomBytes(4).toString('hex')}`;
     apps = await Promise.all([
       startBusApp(testBusOptions(topology, 'a', url, prefix), [AuditModule]),
@@ -73,7 +73,7 @@ describe('dead letters over Redis', () => {
     redis.disconnect();
   });
 
-  const deadLetters = () => redis.xlen(`${prefix}:dlq:ledger.posted`);
+  const deadLetters = () => redis.xlen(new RedisKeys(prefix).deadLetters('ledger.posted'));
 
   it('moves a poison event aside after N deliveries, with its first error, and lets the events behind it through', async () => {
     await bus.publish(contract, 'ledger.posted', { n: 1, poison: true });
@@ -88,8 +88,8 @@ describe('dead letters over Redis', () => {
     expect(letter).toMatchObject({ group: 'audit', deliveries: 3, firstError: 'INTERNAL: cannot post entry 1', lastError: 'INTERNAL: cannot post entry 1', data: { n: 1, poison: true } });
     expect(await store.get('ledger.posted', letter.id)).toEqual(letter);
     // Nothing left behind: the entry is acknowledged, its error record gone with it.
-    expect(((await redis.xpending(`${prefix}:evt:ledger.posted`, 'audit')) as [number])[0]).toBe(0);
-    expect(await redis.exists(`${prefix}:evt-failures:ledger.posted:audit`)).toBe(0);
+    expect(((await redis.xpending(new RedisKeys(prefix).events('ledger.posted'), 'audit')) as [number])[0]).toBe(0);
+    expect(await redis.exists(new RedisKeys(prefix).deliveryFailures('ledger.posted', 'audit'))).toBe(0);
     expect(await register.getSingleMetricAsString('cleave_event_dead_letters')).toContain('cleave_event_dead_letters{event="ledger.posted"} 1');
   });
 
@@ -103,8 +103,8 @@ describe('dead letters over Redis', () => {
     expect(await deadLetters()).toBe(0);
     expect(await store.replay('ledger.posted', letter.id, admin)).toBeUndefined();
     // mirror's group acknowledges the replay without handling it again.
-    await eventually(async () => expect(((await redis.xpending(`${prefix}:evt:ledger.posted`, 'mirror')) as [number])[0]).toBe(0), 15_000, 20);
-    const groups = (await redis.xinfo('GROUPS', `${prefix}:evt:ledger.posted`)) as unknown[][];
+    await eventually(async () => expect(((await redis.xpending(new RedisKeys(prefix).events('ledger.posted'), 'mirror')) as [number])[0]).toBe(0), 15_000, 20);
+    const groups = (await redis.xinfo('GROUPS', new RedisKeys(prefix).events('ledger.posted'))) as unknown[][];
     expect(groups.map((g) => g[g.indexOf('lag') + 1])).toEqual([0, 0]);
     expect(handled.mirror).toHaveLength(mirrored);
   });

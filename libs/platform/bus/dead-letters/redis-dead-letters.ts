@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { RedisConnections } from '@cleave/platform/redis';
+import { RedisConnections, scanKeys } from '@cleave/platform/redis';
 import { Envelope } from '../envelope';
 import { parseDeadLetterFields, REPLAYED_FOR } from '../transports/redis/dead-letter.format';
 import { Actor, DeadLetter, DeadLetterStore, DeadLetterSummary, ReplayedDeadLetter } from './dead-letter-store';
@@ -17,7 +17,7 @@ if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then return false end
 return redis.call('XADD', KEYS[2], '*', '${REPLAYED_FOR}', ARGV[2], 'm', ARGV[3])`;
 
 /**
- * Dead letters in Redis: a stream per event (`<prefix>:dlq:<event>`) that consumers fill
+ * Dead letters in Redis: a stream per event (`<prefix>:{evt:<event>}:dlq`, in its event stream's slot, so the replay script may touch both) that consumers fill
  * when a module's handler failed an entry `CLEAVE_EVENTS_MAX_DELIVERIES` times.
  *
  * A replay reaches only the module that failed the event: the other subscribing modules
@@ -125,15 +125,10 @@ export class RedisDeadLetters extends DeadLetterStore {
   /** Every event that has a dead-letter stream. */
   private async events(): Promise<string[]> {
     const events = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.command.scan(cursor, 'MATCH', this.redis.keys.deadLetterPattern(), 'COUNT', 500);
-      cursor = next;
-      for (const key of keys) {
-        const event = this.redis.keys.deadLetterEvent(key);
-        if (event) events.add(event);
-      }
-    } while (cursor !== '0');
+    for (const key of await scanKeys(this.redis.command, this.redis.keys.deadLetterPattern())) {
+      const event = this.redis.keys.deadLetterEvent(key);
+      if (event) events.add(event);
+    }
     return [...events];
   }
 

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { MsPattern } from '@nestjs/microservices';
 import { transformPatternToRoute } from '@nestjs/microservices/utils';
-import { RedisConnectionOptions } from '@cleave/platform/redis';
+import { RedisConnectionOptions, RedisTarget } from '@cleave/platform/redis';
 import { ResilienceConfig } from '@cleave/platform/resilience';
 import { TransportOptions } from '../bus.options';
 
@@ -19,6 +19,8 @@ export interface CleaveTransportOptions {
   app: string;
   /** `redis://[user:password@]host:port[/db]`; default `redis://127.0.0.1:6379`. */
   url?: string;
+  /** A Redis Cluster or a Sentinel-managed master instead of `url` (see the README's Redis Cluster and Sentinel). */
+  target?: RedisTarget;
   /** Prefix of every Redis key (apps that talk to each other share it); default `cleave`. */
   prefix?: string;
   /** Unique per process; default `<app>-<host>-<pid>-<random>`. */
@@ -66,6 +68,6 @@ export function resolveTransportOptions(options: CleaveTransportOptions): Resolv
       routes,
       idempotent: (options.idempotent ?? []).map((pattern) => transformPatternToRoute(pattern)),
     },
-    redis: { url: options.url ?? 'redis://127.0.0.1:6379', prefix: options.prefix ?? 'cleave', clientName: instanceId },
+    redis: { target: options.target ?? { mode: 'single', url: options.url ?? 'redis://127.0.0.1:6379' }, prefix: options.prefix ?? 'cleave', clientName: instanceId },
   };
 }

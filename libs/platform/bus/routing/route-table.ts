@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisConnection } from '@cleave/platform/redis';
 import { NotFoundError } from '@cleave/contracts/kernel/errors';
 
 /** How long a looked-up route is trusted before it is read again (a pattern moved to another app). */
@@ -20,7 +20,7 @@ export class RouteTable {
   private readonly cache = new Map<string, { app: string; until: number }>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly key: string,
     private readonly configured: Readonly<Record<string, string>> = {},
   ) {}

@@ -1,5 +1,4 @@
-import Redis from 'ioredis';
-import { RedisKeys } from '@cleave/platform/redis';
+import { getValues, RedisConnection, RedisKeys, scanKeys } from '@cleave/platform/redis';
 import { InstanceInfo } from './instance-info';
 import { ServiceRegistry } from './service-registry';
 
@@ -10,7 +9,7 @@ import { ServiceRegistry } from './service-registry';
  */
 export class RedisRegistry extends ServiceRegistry {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly keys: RedisKeys,
     private readonly ttlMs: number,
   ) {
@@ -26,15 +25,7 @@ export class RedisRegistry extends ServiceRegistry {
   }
 
   async instances(): Promise<InstanceInfo[]> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', this.keys.instancePattern(), 'COUNT', 200);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-    if (!keys.length) return [];
-    const values = await this.redis.mget(...keys);
+    const values = await getValues(this.redis, await scanKeys(this.redis, this.keys.instancePattern()));
     return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as InstanceInfo);
   }
 

@@ -1,5 +1,5 @@
 /**
- * The fields of an entry in a dead-letter stream (`<prefix>:dlq:<event>`), written by the
+ * The fields of an entry in a dead-letter stream (`<prefix>:{evt:<event>}:dlq`), written by the
  * consumer that gave up on it and read by DeadLetters: the subscribing module (group), the
  * entry's id in the event stream, how often it was delivered, its first and latest error,
  * and the message itself (`m`, the envelope as the stream held it).

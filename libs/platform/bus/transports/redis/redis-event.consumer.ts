@@ -1,10 +1,9 @@
 import { Logger } from '@nestjs/common';
-import Redis from 'ioredis';
 import { TransportOptions } from '../../bus.options';
 import { Envelope } from '../../envelope';
 import { BusServer } from '../../bus.server';
 import { ConsumerLag, DeadLetterCount } from '../../bus.metrics';
-import { RedisConnections } from '@cleave/platform/redis';
+import { RedisConnections, RedisConnection } from '@cleave/platform/redis';
 import { failureText } from '../../bus-exception.filter';
 import { deadLetterFields, fieldValue, REPLAYED_FOR } from './dead-letter.format';
 
@@ -54,7 +53,7 @@ export class RedisEventConsumer {
     private readonly group: string,
     private readonly events: string[],
     private readonly server: BusServer,
-    private readonly reader: Redis,
+    private readonly reader: RedisConnection,
     private readonly redis: RedisConnections,
     private readonly options: TransportOptions,
   ) {

@@ -6,8 +6,7 @@ import { BusClientProxy, ReplySink } from '../../bus.client-proxy';
 import { BUS_OPTIONS, TransportOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
 import { decodeMessage, Envelope, Reply } from '../../envelope';
-import type Redis from 'ioredis';
-import { RedisConnections } from '@cleave/platform/redis';
+import { RedisConnections, RedisConnection } from '@cleave/platform/redis';
 import { RouteTable } from '../../routing/route-table';
 
 interface Pending {
@@ -32,7 +31,7 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
   private readonly pending = new Map<string, Pending>();
   private readonly replyChannel: string;
   private readonly logger = new Logger('RedisBus');
-  private broadcastSubscriber?: Redis;
+  private broadcastSubscriber?: RedisConnection;
   private readonly broadcastListeners = new Map<string, Set<(payload: unknown) => void>>();
   private readonly routes: RouteTable;
   private listening?: Promise<void>;
@@ -134,13 +133,34 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
       timer = setTimeout(() => reject(new ServiceUnavailableError(`Cannot publish ${event}: Redis did not take it within ${budget} ms`)), budget);
     });
     try {
-      await Promise.race([this.redis.command.xadd(this.redis.keys.events(event), '*', 'm', message), timeout]);
+      await Promise.race([this.append(event, message, budget), timeout]);
     } catch (error) {
       if (error instanceof CleaveError) throw error;
       throw new ServiceUnavailableError(`Cannot publish ${event}: Redis refused it (${(error as Error).message})`);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * XADD, and where replicas are asked for (a cluster or Sentinel), WAIT for them on the same
+   * node: Redis replicates asynchronously, so an event only the master held would be lost if
+   * the master died before passing it on. A publish short of its replicas fails, and the
+   * outbox sends it again (consumers take an event id once).
+   */
+  private async append(event: string, message: string, budget: number): Promise<void> {
+    const stream = this.redis.keys.events(event);
+    const replicas = this.redis.replicasToAck;
+    if (replicas === 0) {
+      await this.redis.command.xadd(stream, '*', 'm', message);
+      return;
+    }
+    // A pipeline goes to one node: the stream's master, which is the one WAIT must ask.
+    const results = (await this.redis.command.pipeline().xadd(stream, '*', 'm', message).wait(replicas, Math.max(1, budget)).exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0];
+    const acknowledged = Number(results[1]?.[1] ?? 0);
+    if (acknowledged < replicas) throw new ServiceUnavailableError(`Cannot publish ${event}: ${acknowledged} of ${replicas} replicas took it within ${budget} ms`);
   }
 
   /** PUBLISH to the broadcast's channel: every process subscribed right now gets it. */

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import Redis from 'ioredis';
 import { BusServer } from '../../bus.server';
 import { BUS_OPTIONS, TransportOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
@@ -7,7 +6,7 @@ import { BadRequestError, InternalError } from '@cleave/contracts/kernel/errors'
 import { decodeMessage, Envelope, Reply } from '../../envelope';
 import { DEVELOPMENT_SEAL_KEY, Sealer } from '../../sealing';
 import { parseFaultDelays, parseFaultFailures } from '../../faults';
-import { RedisConnections } from '@cleave/platform/redis';
+import { RedisConnections, RedisConnection } from '@cleave/platform/redis';
 import { RedisEventConsumer } from './redis-event.consumer';
 import { RouteTable } from '../../routing/route-table';
 
@@ -27,10 +26,11 @@ export class RedisServer extends BusServer {
   private readonly log = new Logger('RedisBus');
   private running = false;
   private inFlight = 0;
-  private wakeReader?: () => void;
+  /** Request readers waiting for a free handler slot. */
+  private readonly waitingReaders = new Set<() => void>();
   private whenIdle?: () => void;
-  private requestLoop?: Promise<void>;
-  private readers: Redis[] = [];
+  private readonly requestLoops: Promise<void>[] = [];
+  private readers: RedisConnection[] = [];
   private consumers: RedisEventConsumer[] = [];
 
   private sealer?: Sealer;
@@ -63,17 +63,23 @@ export class RedisServer extends BusServer {
         await new RouteTable(this.redis.command, this.redis.keys.routes()).register(this.app, plain);
         queues.push(this.redis.keys.appRequests(this.app));
       }
-      if (queues.length) this.requestLoop = this.consumeRequests(queues);
+      // One reader per group of queues a single BLMPOP may take (all of them on one server;
+      // on a cluster, a module's queue is its own slot, so a reader each).
+      for (const group of this.redis.sameSlotGroups(queues)) this.requestLoops.push(this.consumeRequests(group));
 
       const bySubscriber = new Map<string, string[]>();
       for (const { subscriber, event } of this.subscriptions()) bySubscriber.set(subscriber, [...(bySubscriber.get(subscriber) ?? []), event]);
       for (const [subscriber, events] of bySubscriber) {
-        const reader = this.reader(`events:${subscriber}`);
-        const consumer = new RedisEventConsumer(subscriber, events, this, reader, this.redis, this.options);
-        this.consumers.push(consumer);
-        await consumer.start();
-        this.metrics.reportLag(() => consumer.lag());
-        this.metrics.reportDeadLetters(() => consumer.deadLetterCounts());
+        // As with requests: one XREADGROUP takes only streams of one slot on a cluster.
+        for (const streams of this.redis.sameSlotGroups(events.map((e) => this.redis.keys.events(e)))) {
+          const group = events.filter((e) => streams.includes(this.redis.keys.events(e)));
+          const reader = this.reader(`events:${subscriber}`);
+          const consumer = new RedisEventConsumer(subscriber, group, this, reader, this.redis, this.options);
+          this.consumers.push(consumer);
+          await consumer.start();
+          this.metrics.reportLag(() => consumer.lag());
+          this.metrics.reportDeadLetters(() => consumer.deadLetterCounts());
+        }
       }
       callback();
     } catch (error) {
@@ -82,12 +88,12 @@ export class RedisServer extends BusServer {
   }
 
   private async consumeRequests(queues: string[]): Promise<void> {
-    const reader = this.reader('requests');
+    const reader = this.reader(queues.length === 1 ? `requests:${queues[0]}` : 'requests');
     let turn = 0;
     let failures = 0;
     while (this.running) {
       if (this.inFlight >= this.options.maxInFlight) {
-        await new Promise<void>((resolve) => (this.wakeReader = resolve));
+        await new Promise<void>((resolve) => this.waitingReaders.add(resolve));
         continue;
       }
       // Rotate the key order: BLMPOP takes from the first non-empty list only.
@@ -127,9 +133,7 @@ export class RedisServer extends BusServer {
       .catch((error) => this.reply(envelope, { id: envelope.id, error }))
       .finally(() => {
         this.inFlight--;
-        const wake = this.wakeReader;
-        this.wakeReader = undefined;
-        wake?.();
+        this.wakeReaders();
         if (this.inFlight === 0) this.whenIdle?.();
       });
   }
@@ -143,6 +147,12 @@ export class RedisServer extends BusServer {
       this.log.error((error as Error).message);
       throw new BadRequestError((error as Error).message).toJSON();
     }
+  }
+
+  private wakeReaders(): void {
+    const waiting = [...this.waitingReaders];
+    this.waitingReaders.clear();
+    for (const wake of waiting) wake();
   }
 
   private reply(envelope: Envelope, reply: Reply): void {
@@ -159,7 +169,7 @@ export class RedisServer extends BusServer {
     });
   }
 
-  private reader(role: string): Redis {
+  private reader(role: string): RedisConnection {
     const reader = this.redis.dedicated(role);
     this.readers.push(reader);
     return reader;
@@ -172,10 +182,10 @@ export class RedisServer extends BusServer {
    */
   async close(): Promise<void> {
     this.running = false;
-    this.wakeReader?.();
+    this.wakeReaders();
     for (const consumer of this.consumers) consumer.stop();
     const drained = Promise.all([
-      this.requestLoop,
+      ...this.requestLoops,
       this.inFlight === 0 ? undefined : new Promise<void>((resolve) => (this.whenIdle = resolve)),
       ...this.consumers.map((c) => c.drained()),
     ]);

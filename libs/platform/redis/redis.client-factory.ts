@@ -1,0 +1,75 @@
+import Redis, { Cluster, RedisOptions } from 'ioredis';
+import { RedisTarget } from './redis.target';
+
+/**
+ * A connection to this system's Redis, whichever way it is reached: ioredis's `Redis` for one
+ * server or a Sentinel-managed master, its `Cluster` for a Redis Cluster. Both take the same
+ * commands; code that needs to know (SCAN, which only sees one node) asks `isCluster`.
+ */
+export type RedisConnection = Redis | Cluster;
+
+export interface CreateRedisOptions {
+  /** Shown in CLIENT LIST, so an operator can tell whose connection it is. */
+  connectionName?: string;
+  /** Batches commands issued in the same tick (per node, in a cluster). */
+  enableAutoPipelining?: boolean;
+  /** null: a command waits through reconnects (a blocking reader); a number: fails after so many. */
+  maxRetriesPerRequest?: number | null;
+  /** Delay before reconnect attempt N, or null to give up. */
+  retryStrategy?: (attempt: number) => number | null;
+  lazyConnect?: boolean;
+  enableOfflineQueue?: boolean;
+  connectTimeout?: number;
+}
+
+const reconnect = (attempt: number) => Math.min(50 * 2 ** attempt, 2000);
+
+/**
+ * The one place a Redis connection is made (the apps, the CLIs, the tests and the bench all
+ * come here), so a switch from one server to a cluster or Sentinel is a setting, not code.
+ */
+export function createRedisConnection(target: RedisTarget, options: CreateRedisOptions = {}): RedisConnection {
+  const { retryStrategy = reconnect, enableAutoPipelining, enableOfflineQueue, lazyConnect, ...perConnection } = options;
+  const common: RedisOptions = { ...perConnection, ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }), ...(lazyConnect ? { lazyConnect } : {}) };
+  if (target.mode === 'cluster') {
+    return new Cluster(target.nodes, {
+      enableAutoPipelining,
+      ...(lazyConnect ? { lazyConnect } : {}),
+      ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+      clusterRetryStrategy: (attempt) => retryStrategy(attempt),
+      // A master's death is noticed by the cluster within its node timeout; meanwhile commands
+      // for its slots wait and retry rather than fail at once.
+      retryDelayOnFailover: 200,
+      retryDelayOnClusterDown: 200,
+      redisOptions: {
+        ...perConnection,
+        ...(target.username ? { username: target.username } : {}),
+        ...(target.password ? { password: target.password } : {}),
+        ...(target.tls ? { tls: {} } : {}),
+      },
+    });
+  }
+  if (target.mode === 'sentinel') {
+    return new Redis({
+      ...common,
+      enableAutoPipelining,
+      retryStrategy,
+      sentinels: target.sentinels,
+      name: target.name,
+      ...(target.username ? { username: target.username } : {}),
+      ...(target.password ? { password: target.password } : {}),
+      ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
+      ...(target.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
+      // After a failover the old master may come back as a replica: a write it refuses means
+      // "ask the sentinels again", not an error to hand to the caller.
+      reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+      // Told by the sentinels of a promotion at once, rather than when the old master's socket dies.
+      failoverDetector: true,
+    });
+  }
+  return new Redis(target.url, { ...common, enableAutoPipelining, retryStrategy });
+}
+
+export function isCluster(client: RedisConnection): client is Cluster {
+  return client instanceof Cluster;
+}
