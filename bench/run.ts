@@ -1,7 +1,7 @@
 /**
  * `npm run bench` / `npm run bench:quick`: every scenario in one go, on this machine.
  *
- *   node dist-bench/bench/run.js [--quick] [--only bus,events,http,checkout,scale,tracing,idle] [--rebuild] [--no-readme] [--profile]
+ *   node dist-bench/bench/run.js [--quick] [--only bus,events,http,checkout,scale,tracing,idle,cluster] [--rebuild] [--no-readme] [--profile]
  *   node dist-bench/bench/run.js --report bench/results/<timestamp>.json   (render a results file again)
  *
  * Builds the apps once if dist/ is missing or older than the sources, runs the scenarios one
@@ -26,13 +26,14 @@ import { profileMarkdown, readProfiles } from './lib/profiles';
 import { markdown, Results, skewed, targetsOf } from './lib/report';
 import { busScenario } from './scenarios/bus';
 import { checkoutScenario } from './scenarios/checkout';
+import { clusterScenario } from './scenarios/cluster';
 import { eventsScenario } from './scenarios/events';
 import { httpScenario } from './scenarios/http';
 import { scaleScenario } from './scenarios/scale';
 import { tracingScenario } from './scenarios/tracing';
 import { idleScenario } from './scenarios/idle';
 
-const SCENARIOS = ['bus', 'events', 'http', 'checkout', 'scale', 'tracing', 'idle'] as const;
+const SCENARIOS = ['bus', 'events', 'http', 'checkout', 'scale', 'tracing', 'idle', 'cluster'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 /** Hard stop: a run never outlives this, whatever hangs. */
 const RUN_LIMIT_MS = 20 * 60_000;
@@ -178,6 +179,7 @@ async function main(): Promise<void> {
     if (args.only.includes('scale')) scenarios.scale = await scaleScenario(ctx);
     if (args.only.includes('tracing')) scenarios.tracing = await tracingScenario(ctx);
     if (args.only.includes('idle')) scenarios.idle = await idleScenario(ctx);
+    if (args.only.includes('cluster')) scenarios.cluster = await clusterScenario(ctx);
   } finally {
     killAll();
     redis.disconnect();

@@ -107,5 +107,6 @@ describe('docker-compose.yml (docker-compose config)', () => {
       server.close();
     }
     expect(await probe(port)).toBe(1);
-  });
+    // Three node processes started one after another: on a loaded machine, more than Jest's 5 s.
+  }, 40_000);
 });

@@ -1,5 +1,6 @@
 import type { BusScenario } from '../scenarios/bus';
 import type { CheckoutScenario } from '../scenarios/checkout';
+import type { ClusterScenario } from '../scenarios/cluster';
 import type { EventsScenario } from '../scenarios/events';
 import type { HttpScenario } from '../scenarios/http';
 import type { ScaleRoute, ScaleScenario } from '../scenarios/scale';
@@ -36,7 +37,7 @@ export interface Results {
   quick: boolean;
   machine: Machine;
   plans: Plans;
-  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario; checkout?: CheckoutScenario; scale?: ScaleScenario; tracing?: TracingScenario; idle?: IdleScenario };
+  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario; checkout?: CheckoutScenario; scale?: ScaleScenario; tracing?: TracingScenario; idle?: IdleScenario; cluster?: ClusterScenario };
   targets: Target[];
 }
 
@@ -314,6 +315,31 @@ export function markdown(results: Results): string {
         ['system', 'processes', 'app CPU', 'Redis + PostgreSQL CPU', 'per process (CPU ms/s, RSS MB)'],
         idle.rows.map((r) => [r.system, int(r.processes), r.appMsPerSec.toFixed(1), r.servicesMsPerSec.toFixed(1), r.perProcess.map((q) => `${q.role} ${q.msPerSec.toFixed(1)}, ${mb(q.rssMB)}`).join('; ')]),
       ),
+      '',
+    );
+  }
+  const cluster = results.scenarios.cluster;
+  if (cluster) {
+    const p = results.plans.bus;
+    out.push(
+      `**9. The bus on a Redis Cluster** (scenario 1's echo, Cleave's Redis transport, on one Redis and on a cluster of 3 masters and 3 replicas on this machine; ` +
+        `both up at once, ${p.rounds} alternating rounds: ${int(p.sequentialCalls)} sequential calls, then ${p.durationMs / 1000} s at ${p.inFlight} in flight)`,
+      '',
+      table(
+        ['Redis', 'median (ms)', 'p99 (ms)', 'throughput (req/s)', 'loaded median / p99 (ms)', 'CPU µs/call: client / server / Redis', 'errors', 'peak RSS (MB)'],
+        cluster.rows.map((r) => [
+          r.system,
+          ms(r.sequential.median),
+          ms(r.sequential.p99),
+          int(r.throughput.opsPerSec),
+          `${ms(r.throughput.latency.median)} / ${ms(r.throughput.latency.p99)}`,
+          [r.cpuPerCallUs.client, r.cpuPerCallUs.server, r.cpuPerCallUs.redis].map((v) => v.toFixed(1)).join(' / '),
+          int(r.sequential.errors + r.throughput.errors),
+          rss(r.processes),
+        ]),
+      ),
+      '',
+      `The cluster against one Redis: median ${x(cluster.clusterVsSingle.median)}, throughput ${x(cluster.clusterVsSingle.throughput)}.`,
       '',
     );
   }

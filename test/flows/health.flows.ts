@@ -90,17 +90,18 @@ export function healthFlows(system: () => CleaveSystem): void {
     expect(traceId).not.toBe(callerTraceId);
     expect(res.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
 
-    // Spans arrive in batches from every process: wait until each hop has reported.
+    // Spans arrive in batches from every process: wait until each hop has reported, and each
+    // span's parent (a consumer's batch may come before its producer's).
     const expected = ['server POST /orders', 'client orders.placeOrder', 'server orders.placeOrder', 'client catalog.reserveStock', 'server catalog.reserveStock', 'producer publish order.confirmed', 'consumer process order.confirmed'];
     const spans = await eventually(async () => {
       const list = ((await request(url).get(`/traces/${traceId}`).set('Authorization', `Bearer ${admin}`)).body.spans ?? []) as Span[];
       const names = list.map((s) => `${s.kind} ${s.name}`);
       const missing = expected.filter((name) => !names.includes(name));
       if (missing.length > 0) throw new Error(`trace incomplete, missing ${missing.join(', ')}`);
+      const ids = new Set(list.map((s) => s.spanId));
+      expect(list.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId)).map((s) => s.name)).toEqual(['POST /orders']);
       return list;
     });
-    const ids = new Set(spans.map((s) => s.spanId));
-    expect(spans.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId)).map((s) => s.name)).toEqual(['POST /orders']);
     const root = spans.find((s) => s.name === 'POST /orders')!;
     expect(root.parentSpanId).toBeUndefined();
     expect(root.links).toEqual([{ traceId: callerTraceId, spanId: callerSpanId }]);

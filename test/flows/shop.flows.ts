@@ -123,61 +123,7 @@ export function shopFlows(system: () => CleaveSystem): void {
     });
   });
 
-  describe('customer journey', () => {
-    it('registers, browses, searches, fills a cart, checks out, and hears about it live', async () => {
-      const tag = `journey${Date.now()}${++sequence}`;
-      const lamp = await createProduct(url, admin, { name: `${tag} desk lamp`, description: 'Warm light', category: tag, priceCents: 4500, stock: 5 });
-      const bulb = await createProduct(url, admin, { name: `${tag} bulb`, description: 'Spare for the lamp', category: tag, priceCents: 350, stock: 20 });
-      const shopper = await registerAndLogin(url);
-      const auth = { Authorization: `Bearer ${shopper.token}` };
-
-      // Browse a category, cheapest first, and search by description.
-      const category = await request(url).get('/products').query({ category: tag, sort: 'price' }).expect(200);
-      expect(category.body.items.map((p: { id: string }) => p.id)).toEqual([bulb.id, lamp.id]);
-      const search = await request(url).get('/products').query({ q: 'SPARE FOR', category: tag }).expect(200);
-      expect(search.body.items.map((p: { id: string }) => p.id)).toEqual([bulb.id]);
-
-      // A cart with current prices and availability.
-      await request(url).post('/cart/items').set(auth).send({ productId: lamp.id, quantity: 1 }).expect(200);
-      await request(url).post('/cart/items').set(auth).send({ productId: bulb.id, quantity: 2 }).expect(200);
-      await request(url).post('/cart/items').set(auth).send({ productId: bulb.id, quantity: 1 }).expect(200);
-      const cart = await request(url).get('/cart').set(auth).expect(200);
-      expect(cart.body).toMatchObject({ totalCents: 4500 + 3 * 350, currency: 'USD', checkoutReady: true });
-      expect(cart.body.items).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ productId: lamp.id, quantity: 1, unitPriceCents: 4500, available: true }),
-          expect.objectContaining({ productId: bulb.id, quantity: 3, lineTotalCents: 1050, available: true }),
-        ]),
-      );
-
-      // Live notifications from here on.
-      const stream = await openNotificationStream(url, shopper.token);
-      try {
-        const checkout = await request(url).post('/cart/checkout').set(auth).set('Idempotency-Key', `${tag}-checkout`).send({}).expect(201);
-        const order = checkout.body;
-        expect(order).toMatchObject({ userId: shopper.id, status: 'CONFIRMED', totalCents: 5550, currency: 'USD' });
-        expect((await request(url).get('/cart').set(auth).expect(200)).body.items).toEqual([]);
-        expect(await stockOf(url, lamp.id)).toBe(4);
-        expect(await stockOf(url, bulb.id)).toBe(17);
-
-        const history = await request(url).get('/orders').set(auth).expect(200);
-        expect(history.body.items.map((o: { id: string }) => o.id)).toEqual([order.id]);
-        const payment = await request(url).get(`/orders/${order.id}/payment`).set(auth).expect(200);
-        expect(payment.body).toMatchObject({ status: 'CHARGED', amountCents: 5550, currency: 'USD' });
-
-        const pushed = await stream.waitFor((n) => n.kind === 'order.confirmed' && n.message.includes(order.id));
-        expect(pushed.userId).toBe(shopper.id);
-        const feed = await eventually(async () => {
-          const list = (await request(url).get('/notifications').set(auth).expect(200)).body as Notification[];
-          expect(list.map((n) => n.kind)).toEqual(expect.arrayContaining(['welcome', 'order.confirmed', 'payment.charged']));
-          return list;
-        });
-        expect(feed.every((n) => n.userId === shopper.id)).toBe(true);
-      } finally {
-        stream.close();
-      }
-    });
-  });
+  describe('customer journey', () => customerJourney(system));
 
   describe('admin journey', () => {
     it('manages products and stock, and moves an order to delivery', async () => {
@@ -307,6 +253,70 @@ export function shopFlows(system: () => CleaveSystem): void {
       await request(url).post(`/orders/${order.body.id}/cancel`).set('Authorization', `Bearer ${other.token}`).send({}).expect(404);
       await request(url).get(`/orders/${order.body.id}/payment`).set('Authorization', `Bearer ${other.token}`).expect(404);
     });
+  });
+}
+
+let journeys = 0;
+
+/**
+ * A customer's whole way through the shop: browse, search, cart, checkout, notified live.
+ * Self-contained, so a suite may run it again (after a Redis failover, say).
+ */
+export function customerJourney(system: () => CleaveSystem): void {
+  it('registers, browses, searches, fills a cart, checks out, and hears about it live', async () => {
+    const url = system().gatewayUrl;
+    const admin = await adminToken(url);
+    const tag = `journey${Date.now()}${++journeys}`;
+    const lamp = await createProduct(url, admin, { name: `${tag} desk lamp`, description: 'Warm light', category: tag, priceCents: 4500, stock: 5 });
+    const bulb = await createProduct(url, admin, { name: `${tag} bulb`, description: 'Spare for the lamp', category: tag, priceCents: 350, stock: 20 });
+    const shopper = await registerAndLogin(url);
+    const auth = { Authorization: `Bearer ${shopper.token}` };
+
+    // Browse a category, cheapest first, and search by description.
+    const category = await request(url).get('/products').query({ category: tag, sort: 'price' }).expect(200);
+    expect(category.body.items.map((p: { id: string }) => p.id)).toEqual([bulb.id, lamp.id]);
+    const search = await request(url).get('/products').query({ q: 'SPARE FOR', category: tag }).expect(200);
+    expect(search.body.items.map((p: { id: string }) => p.id)).toEqual([bulb.id]);
+
+    // A cart with current prices and availability.
+    await request(url).post('/cart/items').set(auth).send({ productId: lamp.id, quantity: 1 }).expect(200);
+    await request(url).post('/cart/items').set(auth).send({ productId: bulb.id, quantity: 2 }).expect(200);
+    await request(url).post('/cart/items').set(auth).send({ productId: bulb.id, quantity: 1 }).expect(200);
+    const cart = await request(url).get('/cart').set(auth).expect(200);
+    expect(cart.body).toMatchObject({ totalCents: 4500 + 3 * 350, currency: 'USD', checkoutReady: true });
+    expect(cart.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ productId: lamp.id, quantity: 1, unitPriceCents: 4500, available: true }),
+        expect.objectContaining({ productId: bulb.id, quantity: 3, lineTotalCents: 1050, available: true }),
+      ]),
+    );
+
+    // Live notifications from here on.
+    const stream = await openNotificationStream(url, shopper.token);
+    try {
+      const checkout = await request(url).post('/cart/checkout').set(auth).set('Idempotency-Key', `${tag}-checkout`).send({}).expect(201);
+      const order = checkout.body;
+      expect(order).toMatchObject({ userId: shopper.id, status: 'CONFIRMED', totalCents: 5550, currency: 'USD' });
+      expect((await request(url).get('/cart').set(auth).expect(200)).body.items).toEqual([]);
+      expect(await stockOf(url, lamp.id)).toBe(4);
+      expect(await stockOf(url, bulb.id)).toBe(17);
+
+      const history = await request(url).get('/orders').set(auth).expect(200);
+      expect(history.body.items.map((o: { id: string }) => o.id)).toEqual([order.id]);
+      const payment = await request(url).get(`/orders/${order.id}/payment`).set(auth).expect(200);
+      expect(payment.body).toMatchObject({ status: 'CHARGED', amountCents: 5550, currency: 'USD' });
+
+      const pushed = await stream.waitFor((n) => n.kind === 'order.confirmed' && n.message.includes(order.id));
+      expect(pushed.userId).toBe(shopper.id);
+      const feed = await eventually(async () => {
+        const list = (await request(url).get('/notifications').set(auth).expect(200)).body as Notification[];
+        expect(list.map((n) => n.kind)).toEqual(expect.arrayContaining(['welcome', 'order.confirmed', 'payment.charged']));
+        return list;
+      });
+      expect(feed.every((n) => n.userId === shopper.id)).toBe(true);
+    } finally {
+      stream.close();
+    }
   });
 }
 

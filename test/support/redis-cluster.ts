@@ -15,6 +15,9 @@ export interface RedisNode {
   child: ChildProcess;
   /** kill -9: a crash, no goodbye to its peers. */
   crash(): Promise<void>;
+  /** Starts it again on the same port and dir, with no data (a replacement server). */
+  restart(): Promise<void>;
+  alive(): boolean;
 }
 
 /** A Redis Cluster the test started: masters with a replica each, all on free ports. */
@@ -26,6 +29,8 @@ export interface RedisClusterUnderTest {
   masterOf(key: string): Promise<RedisNode>;
   /** Resolves once every slot is served again by a live master (after a crash, its replica promoted). */
   settled(timeoutMs?: number): Promise<void>;
+  /** Resolves once a restarted node is a replica in sync (of whoever took over from it). */
+  replicaBack(node: RedisNode, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,6 +44,10 @@ export interface RedisSentinelUnderTest {
   seeds: string;
   /** The address the sentinels now give for the master. */
   currentMaster(): Promise<string>;
+  /** Resolves once the sentinels name another master than `previous`, and it acts as one. */
+  promoted(previous: string, timeoutMs?: number): Promise<void>;
+  /** Resolves once a restarted server is a replica in sync (the sentinels reconfigure it). */
+  replicaBack(node: RedisNode, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -74,22 +83,38 @@ process.once('exit', () => started.forEach((child) => child.kill('SIGKILL')));
 async function launch(dir: string, args: string[], sentinel = false): Promise<RedisNode> {
   const port = await freePort();
   const persistence = sentinel ? [] : ['--save', '', '--appendonly', 'no'];
-  const child = spawn('redis-server', [...(sentinel ? [join(dir, 'sentinel.conf'), '--sentinel'] : []), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, ...args], {
-    stdio: 'ignore',
-  });
-  started.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => (started.delete(child), resolve())));
+  const argv = [...(sentinel ? [join(dir, 'sentinel.conf'), '--sentinel'] : []), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, ...args];
+  let exited!: Promise<void>;
+  const spawnServer = async () => {
+    const child = spawn('redis-server', argv, { stdio: 'ignore' });
+    started.add(child);
+    exited = new Promise<void>((resolve) => child.once('exit', () => (started.delete(child), resolve())));
+    node.child = child;
+    await until(`redis-server on ${port} answers PING`, 10_000, async () => (await cli(port, 'PING')).trim() === 'PONG');
+  };
   const node: RedisNode = {
     port,
     address: `127.0.0.1:${port}`,
-    child,
+    child: undefined as unknown as ChildProcess,
+    alive: () => node.child.exitCode === null && node.child.signalCode === null,
     async crash() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (node.alive()) node.child.kill('SIGKILL');
       await exited;
     },
+    async restart() {
+      await node.crash();
+      await spawnServer();
+    },
   };
-  await until(`redis-server on ${port} answers PING`, 10_000, async () => (await cli(port, 'PING')).trim() === 'PONG');
+  await spawnServer();
   return node;
+}
+
+async function replicaInSync(node: RedisNode, timeoutMs: number): Promise<void> {
+  await until(`${node.port} a replica in sync again`, timeoutMs, async () => {
+    const info = await cli(node.port, 'INFO', 'replication');
+    return info.includes('role:slave') && info.includes('master_link_status:up');
+  });
 }
 
 /** Kills every node and removes its files, whatever state the test left them in. */
@@ -135,7 +160,7 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
     throw error;
   }
 
-  const live = () => nodes.filter((n) => n.child.exitCode === null && n.child.signalCode === null);
+  const live = () => nodes.filter((n) => n.alive());
   const cluster: RedisClusterUnderTest = {
     nodes,
     seeds: nodes.map((n) => n.address).join(','),
@@ -147,17 +172,30 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
     async settled(timeoutMs = 30_000) {
       await until('every slot served by a live master', timeoutMs, async () => {
         for (const node of live()) {
-          const info = await cli(node.port, 'CLUSTER', 'INFO');
-          if (!info.includes('cluster_state:ok')) return false;
-          const lines = (await cli(node.port, 'CLUSTER', 'NODES')).split('\n').filter(Boolean);
-          if (lines.some((line) => line.includes('master') && !line.includes('fail') && !live().some((n) => line.includes(`:${n.port}@`)) && /\d+-\d+/.test(line))) return false;
+          if (!(await cli(node.port, 'CLUSTER', 'INFO')).includes('cluster_state:ok')) return false;
+          const owners = masterPorts(await cli(node.port, 'CLUSTER', 'SLOTS'));
+          if (!owners.length || owners.some((port) => !live().some((n) => n.port === port))) return false;
         }
         return true;
       });
     },
+    replicaBack: (node, timeoutMs = 30_000) => replicaInSync(node, timeoutMs),
     stop: () => stopAll(nodes, dirs),
   };
   return cluster;
+}
+
+/** The master port of every slot range in `CLUSTER SLOTS` as redis-cli prints it. */
+function masterPorts(printed: string): number[] {
+  const lines = printed.split('\n').map((l) => l.trim());
+  const ports: number[] = [];
+  for (let i = 0; i + 3 < lines.length; i++) {
+    if (/^\d+$/.test(lines[i]) && /^\d+$/.test(lines[i + 1]) && lines[i + 2] === '127.0.0.1' && Number(lines[i + 1]) >= Number(lines[i]) && Number(lines[i + 1]) <= 16383 && Number(lines[i]) <= 16383) {
+      ports.push(Number(lines[i + 3]));
+      i += 3;
+    }
+  }
+  return ports;
 }
 
 /** `CLUSTER SLOTS` as redis-cli prints it: start, end, then host and port and id of each node. */
@@ -223,7 +261,7 @@ export async function startRedisSentinel(name = 'cleave'): Promise<RedisSentinel
         return field('num-slaves') >= 1 && field('num-other-sentinels') >= 2;
       });
     }
-    return {
+    const underTest: RedisSentinelUnderTest = {
       name,
       master,
       replica,
@@ -231,14 +269,23 @@ export async function startRedisSentinel(name = 'cleave'): Promise<RedisSentinel
       seeds: sentinels.map((s) => s.address).join(','),
       async currentMaster() {
         for (const sentinel of sentinels) {
-          if (sentinel.child.exitCode !== null) continue;
+          if (!sentinel.alive()) continue;
           const [host, port] = (await cli(sentinel.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)).trim().split('\n');
           return `${host}:${port}`;
         }
         throw new Error('no sentinel is running');
       },
+      async promoted(previous, timeoutMs = 30_000) {
+        await until(`the sentinels promote a replica in place of ${previous}`, timeoutMs, async () => {
+          const now = await underTest.currentMaster();
+          if (now === previous) return false;
+          return (await cli(Number(now.split(':')[1]), 'INFO', 'replication')).includes('role:master');
+        });
+      },
+      replicaBack: (node, timeoutMs = 30_000) => replicaInSync(node, timeoutMs),
       stop: () => stopAll(nodes, dirs),
     };
+    return underTest;
   } catch (error) {
     await stopAll(nodes, dirs);
     throw error;

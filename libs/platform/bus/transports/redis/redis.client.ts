@@ -6,8 +6,20 @@ import { BusClientProxy, ReplySink } from '../../bus.client-proxy';
 import { BUS_OPTIONS, TransportOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
 import { decodeMessage, Envelope, Reply } from '../../envelope';
-import { RedisConnections, RedisConnection } from '@cleave/platform/redis';
+import { hashTag, RedisConnection, RedisConnections } from '@cleave/platform/redis';
 import { RouteTable } from '../../routing/route-table';
+
+/** Longest a publish waits for its replicas (WAIT's timeout). */
+const MAX_REPLICA_WAIT_MS = 500;
+
+interface UnreplicatedEvent {
+  event: string;
+  stream: string;
+  message: string;
+  budget: number;
+  resolve(): void;
+  reject(error: Error): void;
+}
 
 interface Pending {
   /** A streamed request's values; resolve then takes its completion. */
@@ -32,6 +44,10 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
   private readonly replyChannel: string;
   private readonly logger = new Logger('RedisBus');
   private broadcastSubscriber?: RedisConnection;
+  /** Publishes that wait for replicas, opened by the first one. */
+  private publisher?: RedisConnection;
+  private readonly unreplicated = new Map<string, UnreplicatedEvent[]>();
+  private flushScheduled = false;
   private readonly broadcastListeners = new Map<string, Set<(payload: unknown) => void>>();
   private readonly routes: RouteTable;
   private listening?: Promise<void>;
@@ -143,24 +159,56 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
   }
 
   /**
-   * XADD, and where replicas are asked for (a cluster or Sentinel), WAIT for them on the same
-   * node: Redis replicates asynchronously, so an event only the master held would be lost if
-   * the master died before passing it on. A publish short of its replicas fails, and the
-   * outbox sends it again (consumers take an event id once).
+   * XADD, and where replicas are asked for (a cluster or Sentinel), WAIT for them: Redis
+   * replicates asynchronously, so an event only the master held would be lost if the master
+   * died before passing it on. A publish short of its replicas fails, and the outbox sends it
+   * again (consumers take an event id once).
+   *
+   * WAIT blocks the connection it is sent on, so it never goes on the shared command
+   * connection (a shard without replicas would hold up every request and heartbeat behind
+   * it): publishes go on a connection of their own, and those of one tick share one WAIT per
+   * stream (a pipeline reaches one node: the stream's master, the one WAIT must ask).
    */
-  private async append(event: string, message: string, budget: number): Promise<void> {
+  private append(event: string, message: string, budget: number): Promise<void> {
     const stream = this.redis.keys.events(event);
+    if (this.redis.replicasToAck === 0) return this.redis.command.xadd(stream, '*', 'm', message).then(() => undefined);
+    return new Promise((resolve, reject) => {
+      const group = this.redis.clustered ? hashTag(stream) : '';
+      const batch = this.unreplicated.get(group) ?? [];
+      if (!batch.length) this.unreplicated.set(group, batch);
+      batch.push({ event, stream, message, budget, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushReplicated());
+      }
+    });
+  }
+
+  private flushReplicated(): void {
+    this.flushScheduled = false;
+    const batches = [...this.unreplicated.values()];
+    this.unreplicated.clear();
     const replicas = this.redis.replicasToAck;
-    if (replicas === 0) {
-      await this.redis.command.xadd(stream, '*', 'm', message);
-      return;
+    const connection = (this.publisher ??= this.redis.dedicated('events'));
+    for (const batch of batches) {
+      const pipeline = connection.pipeline();
+      for (const each of batch) pipeline.xadd(each.stream, '*', 'm', each.message);
+      // Healthy replicas answer within milliseconds; without any, a short wait keeps the queue behind it short.
+      const waitMs = Math.max(1, Math.min(MAX_REPLICA_WAIT_MS, ...batch.map((b) => b.budget)));
+      pipeline.wait(replicas, waitMs);
+      pipeline.exec().then(
+        (results) => {
+          const acknowledged = Number(results?.[batch.length]?.[1] ?? 0);
+          batch.forEach((each, i) => {
+            const error = results?.[i]?.[0];
+            if (error) each.reject(error);
+            else if (acknowledged < replicas) each.reject(new ServiceUnavailableError(`Cannot publish ${each.event}: ${acknowledged} of ${replicas} replicas took it within ${waitMs} ms`));
+            else each.resolve();
+          });
+        },
+        (error: Error) => batch.forEach((each) => each.reject(error)),
+      );
     }
-    // A pipeline goes to one node: the stream's master, which is the one WAIT must ask.
-    const results = (await this.redis.command.pipeline().xadd(stream, '*', 'm', message).wait(replicas, Math.max(1, budget)).exec()) ?? [];
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
-    const acknowledged = Number(results[1]?.[1] ?? 0);
-    if (acknowledged < replicas) throw new ServiceUnavailableError(`Cannot publish ${event}: ${acknowledged} of ${replicas} replicas took it within ${budget} ms`);
   }
 
   /** PUBLISH to the broadcast's channel: every process subscribed right now gets it. */
