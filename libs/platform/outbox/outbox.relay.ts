@@ -1,5 +1,6 @@
 import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { withoutDeadline } from '@cleave/platform/context';
 import { EventHandlersFailedError, ServiceBus } from '@cleave/platform/bus';
 import { WriteQueue } from '@cleave/platform/database';
 import { OutboxMessage } from './outbox-message.entity';
@@ -93,7 +94,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.running = this.drain().finally(() => {
+    // A kick comes from whoever just committed, inside its call: the pass must not inherit that
+    // call's deadline (nobody waits for a relay, and a publish would get only what the call had left).
+    this.running = withoutDeadline(() => this.drain()).finally(() => {
       this.running = undefined;
       if (this.stopped) return;
       if (this.again && this.failures === 0) return this.kick();
