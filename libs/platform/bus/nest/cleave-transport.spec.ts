@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CallHandler, CanActivate, Controller, ExecutionContext, Inject, INestApplication, INestMicroservice, Injectable, Module, NestInterceptor, ParseIntPipe, UseGuards, UseInterceptors } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientProxy, ClientProxyFactory, ClientsModule, EventPattern, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import Redis from 'ioredis';
+import { createRedisConnection, RedisConnection } from '@cleave/platform/redis';
 import { firstValueFrom, interval, lastValueFrom, map, NEVER, Observable, of, take, toArray } from 'rxjs';
 import { CleaveError, NotFoundError } from '@cleave/contracts/kernel/errors';
 import { Topology } from '@cleave/platform/process';
@@ -130,7 +130,7 @@ class Caller {
 }
 
 describe('CleaveServer and CleaveClient in plain Nest apps, over Redis', () => {
-  let redis: Redis;
+  let redis: RedisConnection;
   let options: Omit<CleaveTransportOptions, 'app'>;
   const servers: INestMicroservice[] = [];
   let clientApp: INestApplication;
@@ -148,7 +148,7 @@ describe('CleaveServer and CleaveClient in plain Nest apps, over Redis', () => {
 
   beforeAll(async () => {
     const url = (await ensureRedis()).url;
-    redis = new Redis(url);
+    redis = createRedisConnection({ mode: 'single', url });
     options = { url, prefix: `cleave-transport-spec-${randomBytes(4).toString('hex')}`, requestTimeoutMs: 1000, eventClaimIdleMs: 200, eventClaimIntervalMs: 20 };
     await serve('math', 'a');
     await serve('math', 'b');

@@ -199,6 +199,10 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
       pipeline.exec().then(
         (results) => {
           const acknowledged = Number(results?.[batch.length]?.[1] ?? 0);
+          // A pipeline that reached a node that no longer owns the slot (a failover) is not
+          // redirected by ioredis when part of it (the WAIT) succeeded there; one plain command
+          // on the key is, and teaches the connection the slot's new master for the retry.
+          if (results?.some(([error]) => /^(MOVED|ASK) /.test(String((error as Error | null)?.message)))) void connection.exists(batch[0].stream).catch(() => undefined);
           batch.forEach((each, i) => {
             const error = results?.[i]?.[0];
             if (error) each.reject(error);
