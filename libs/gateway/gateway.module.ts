@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CartClient } from '@cleave/contracts/cart/cart.contract';
 import { CatalogClient } from '@cleave/contracts/catalog/catalog.contract';
 import { NotificationsClient } from '@cleave/contracts/notifications/notifications.contract';
@@ -17,6 +17,8 @@ import { SystemHealthController } from './health/system-health.controller';
 import { SystemHealthService } from './health/system-health.service';
 import { SystemHealthMetrics } from './health/system-health.metrics';
 import { gatewayValidationPipe } from './http/validation.pipe';
+import { ClientRateLimitGuard } from './rate-limit/rate-limit.guards';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { NotificationsController } from './notifications/notifications.controller';
 import { NotificationStreams } from './notifications/notification-streams';
 import { OrdersController } from './orders/orders.controller';
@@ -32,6 +34,7 @@ import { DeadLettersController } from './dead-letters/dead-letters.controller';
     BusModule.forClients(UsersClient, CatalogClient, OrdersClient, NotificationsClient),
     BusModule.forClients(CartClient, PaymentsClient),
     AuthModule,
+    RateLimitModule,
     DashboardModule,
   ],
   controllers: [AuthController, UsersController, ProductsController, OrdersController, NotificationsController, SystemHealthController, TracesController, CartController, PaymentsController, ConfigController, DeadLettersController],
@@ -40,6 +43,7 @@ import { DeadLettersController } from './dead-letters/dead-letters.controller';
     SystemHealthMetrics,
     AuthService,
     NotificationStreams,
+    { provide: APP_GUARD, useClass: ClientRateLimitGuard },
     { provide: APP_PIPE, useValue: gatewayValidationPipe() },
   ],
 })

@@ -5,6 +5,7 @@ import { BusOptions, BusSettings, InProcessServer, RedisServer } from '@cleave/p
 import { ConfigSchema, ConfigSettings, ConfigSources, SettingsError, SettingsModule } from '@cleave/platform/config';
 import { Heartbeat } from '@cleave/platform/health';
 import { configureHttp, HttpSettings } from '@cleave/platform/http';
+import { serveOpenApi } from '@cleave/gateway/http/openapi/openapi';
 import { JsonLogger, LoggingSettings } from '@cleave/platform/logging';
 import { ProcessSettings, TopologyError } from '@cleave/platform/process';
 import { ResilienceConfigError, ResilienceSettings } from '@cleave/platform/resilience';
@@ -75,6 +76,7 @@ async function start(defaults: ProcessDefaults): Promise<void> {
   if (typos.length) logger.warn(`Ignoring ${typos.join(', ')}: not settings of Cleave (every setting is in .env.example)`, 'Config');
   const app = await NestFactory.create(ProcessModule.forProcess({ live, module: config.module }, bus), { logger, bodyParser: false });
   configureHttp(app, live.get(HttpSettings));
+  if (spec.gateway) serveOpenApi(app);
   app.enableShutdownHooks();
   app.connectMicroservice({ strategy: app.get(InProcessServer) });
   if (!topology.isSingleProcess) app.connectMicroservice({ strategy: app.get(RedisServer) });

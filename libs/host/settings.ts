@@ -12,6 +12,7 @@ import { ResilienceSettings } from '@cleave/platform/resilience';
 import { TracingSettings } from '@cleave/platform/tracing';
 import { GatewaySettings } from '@cleave/gateway/gateway.settings';
 import { DashboardSettings } from '@cleave/gateway/dashboard/dashboard.settings';
+import { RateLimitSettings } from '@cleave/gateway/rate-limit/rate-limit.settings';
 import { DOMAIN_MODULES, MODULE_NAMES } from './domain-modules';
 
 /** What every process reads, whatever it hosts, in the order the docs list them. */
@@ -31,7 +32,7 @@ export const PLATFORM_SETTINGS: readonly SettingsClass[] = [
 ];
 
 /** What the process serving the gateway reads besides. */
-const GATEWAY_SETTINGS: readonly SettingsClass[] = [GatewaySettings, DashboardSettings];
+const GATEWAY_SETTINGS: readonly SettingsClass[] = [GatewaySettings, RateLimitSettings, DashboardSettings];
 
 /** The schema of one process: the platform's settings, the gateway's if it serves it, its modules'. */
 export function processSchema(spec: ProcessSpec): ConfigSchema {

@@ -73,6 +73,12 @@ export async function prepareSystemEnv(topology: string, options: SystemEnvOptio
     ADMIN_PASSWORD: options.admin.password,
     JWT_SECRET: `${options.tag}-secret-${randomBytes(16).toString('hex')}`,
     CLEAVE_CORS_ORIGINS: 'http://shop.test',
+    // Every test and benchmark client calls from 127.0.0.1: limits it never reaches (the
+    // rate-limit suite sets tight ones).
+    CLEAVE_RATE_LIMIT: '1000000/1m',
+    CLEAVE_RATE_LIMIT_AUTH: '1000000/1m',
+    CLEAVE_RATE_LIMIT_CHECKOUT: '1000000/1m',
+    CLEAVE_LOGIN_FREE_FAILURES: '1000',
   };
   const adminUrl = options.postgresAdminUrl ?? postgresAdminUrl();
   const databasePrefix = topology !== 'monolith' && options.database === 'postgres' ? `cleave_${options.tag}_${runId}` : undefined;

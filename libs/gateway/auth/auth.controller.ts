@@ -1,5 +1,8 @@
 import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 import { Registration, UsersClient } from '@cleave/contracts/users/users.contract';
+import { LoginResultDto } from '../http/openapi/views.dto';
+import { LimitedBy } from '../rate-limit/rate-limit.guards';
 import { AuthUser } from './auth-user';
 import { LoginDto, LogoutDto, RefreshDto, RegisterDto } from './auth.dto';
 import { AuthService, LoginResult } from './auth.service';
@@ -8,6 +11,7 @@ import { JwtAuthGuard } from './jwt-auth.guard';
 
 /** Tokens and accounts: never kept by a cache on the way (`Cache-Control: no-store`). */
 @Controller('auth')
+@LimitedBy('auth')
 export class AuthController {
   constructor(
     private readonly users: UsersClient,
@@ -24,6 +28,7 @@ export class AuthController {
   @Post('login')
   @Header('Cache-Control', 'no-store')
   @HttpCode(HttpStatus.OK)
+  @ApiResponse({ status: 200, type: LoginResultDto })
   login(@Body() body: LoginDto): Promise<LoginResult> {
     return this.auth.login(body);
   }
@@ -32,6 +37,7 @@ export class AuthController {
   @Post('refresh')
   @Header('Cache-Control', 'no-store')
   @HttpCode(HttpStatus.OK)
+  @ApiResponse({ status: 200, type: LoginResultDto })
   refresh(@Body() body: RefreshDto): Promise<LoginResult> {
     return this.auth.refresh(body.refreshToken);
   }

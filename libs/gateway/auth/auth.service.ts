@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { UnauthorizedError } from '@cleave/contracts/kernel/errors';
 import { Session, UsersClient, UserView } from '@cleave/contracts/users/users.contract';
+import { LoginAttempts } from '../rate-limit/login-attempts';
 import { LoginDto } from './auth.dto';
 import { TokenService } from './token.service';
 import { TokenVersionCache } from './token-version.cache';
@@ -22,10 +24,20 @@ export class AuthService {
     private readonly users: UsersClient,
     private readonly tokens: TokenService,
     private readonly versions: TokenVersionCache,
+    private readonly attempts: LoginAttempts,
   ) {}
 
   async login({ email, password }: LoginDto): Promise<LoginResult> {
-    return this.answer(await this.users.startSession({ email, password }));
+    await this.attempts.refuseWhileBlocked(email);
+    let session: Session;
+    try {
+      session = await this.users.startSession({ email, password });
+    } catch (error) {
+      if (error instanceof UnauthorizedError) await this.attempts.failed(email);
+      throw error;
+    }
+    await this.attempts.succeeded(email);
+    return this.answer(session);
   }
 
   async refresh(refreshToken: string): Promise<LoginResult> {

@@ -1,4 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, MessageEvent, Post, Query, Sse, UseGuards } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { NotificationViewDto, UpdatedCountDto } from '../http/openapi/views.dto';
 import { Observable } from 'rxjs';
 import { BadRequestError } from '@cleave/contracts/kernel/errors';
 import { NotificationsClient, NotificationView } from '@cleave/contracts/notifications/notifications.contract';
@@ -18,6 +20,7 @@ export class NotificationsController {
 
   /** Newest first. */
   @Get()
+  @ApiResponse({ status: 200, type: [NotificationViewDto] })
   list(@CurrentUser() user: AuthUser, @Query() query: ListNotificationsQueryDto): Promise<NotificationView[]> {
     return this.notifications.listForUser({ userId: user.id, unreadOnly: query.unread, limit: query.limit });
   }
@@ -25,6 +28,7 @@ export class NotificationsController {
   /** The given notifications of the caller (others' ids are ignored), or all of them. */
   @Post('read')
   @HttpCode(HttpStatus.OK)
+  @ApiResponse({ status: 200, type: UpdatedCountDto })
   markRead(@CurrentUser() user: AuthUser, @Body() body: MarkReadDto): Promise<{ updated: number }> {
     return this.notifications.markRead({ userId: user.id, ids: body.ids });
   }

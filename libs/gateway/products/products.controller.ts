@@ -1,4 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ProductPageDto, ProductViewDto } from '../http/openapi/views.dto';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '@cleave/contracts/kernel/errors';
 import { CatalogClient, ProductPage, ProductView } from '@cleave/contracts/catalog/catalog.contract';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -17,12 +19,14 @@ export class ProductsController {
   @Post()
   @UseGuards(JwtAuthGuard, RolesGuard)
   @Roles('admin')
+  @ApiResponse({ status: 201, type: ProductViewDto })
   create(@Body() body: CreateProductDto): Promise<ProductView> {
     return this.catalog.createProduct({ ...body });
   }
 
   /** Public; `includeInactive=true` is for admins only (401 without a token, 403 for others). */
   @Get()
+  @ApiResponse({ status: 200, type: ProductPageDto })
   async list(@Query() query: ListProductsQueryDto, @Headers('authorization') authorization?: string): Promise<ProductPage> {
     if (query.includeInactive) await this.requireAdmin(authorization);
     const { limit, offset, category, q, sort, includeInactive } = query;
@@ -30,6 +34,7 @@ export class ProductsController {
   }
 
   @Get(':id')
+  @ApiResponse({ status: 200, type: ProductViewDto })
   get(@Param('id', ParseUUIDPipe) id: string): Promise<ProductView> {
     return this.catalog.getProduct({ id });
   }
@@ -37,6 +42,7 @@ export class ProductsController {
   @Patch(':id')
   @UseGuards(JwtAuthGuard, RolesGuard)
   @Roles('admin')
+  @ApiResponse({ status: 200, type: ProductViewDto })
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateProductDto): Promise<ProductView> {
     // Declared fields may exist as own properties holding undefined: count the values sent.
     if (Object.values(body).every((value) => value === undefined)) throw new BadRequestError('Send at least one of name, description, category, priceCents, currency, active');
@@ -47,6 +53,7 @@ export class ProductsController {
   @HttpCode(200)
   @UseGuards(JwtAuthGuard, RolesGuard)
   @Roles('admin')
+  @ApiResponse({ status: 200, type: ProductViewDto })
   adjustStock(@Param('id', ParseUUIDPipe) id: string, @Body() body: AdjustStockDto): Promise<ProductView> {
     return this.catalog.adjustStock({ id, delta: body.delta });
   }
@@ -55,6 +62,7 @@ export class ProductsController {
   @Delete(':id')
   @UseGuards(JwtAuthGuard, RolesGuard)
   @Roles('admin')
+  @ApiResponse({ status: 200, type: ProductViewDto })
   deactivate(@Param('id', ParseUUIDPipe) id: string): Promise<ProductView> {
     return this.catalog.updateProduct({ id, active: false });
   }
