@@ -3,6 +3,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { RateLimitedError } from '@cleave/contracts/kernel/errors';
 import { RedisConnections } from '@cleave/platform/redis';
+import { orUncounted } from './fail-open';
 import { RateLimitSettings } from './rate-limit.settings';
 
 /** What is remembered of one email's failed logins. */
@@ -60,7 +61,7 @@ export class LoginAttempts {
     const key = keyOf(email);
     const { loginFreeFailures, loginBackoffMs, loginBackoffMaxMs } = this.settings;
     if (this.redis) {
-      await this.redis.command.eval(FAIL, 1, this.redisKey(key), Date.now(), loginFreeFailures, loginBackoffMs, loginBackoffMaxMs);
+      await orUncounted(this.redis.command.eval(FAIL, 1, this.redisKey(key), Date.now(), loginFreeFailures, loginBackoffMs, loginBackoffMaxMs), undefined);
       return;
     }
     const attempts = this.memory.get(key) ?? { failures: 0, blockedUntil: 0 };
@@ -72,13 +73,13 @@ export class LoginAttempts {
 
   async succeeded(email: string): Promise<void> {
     const key = keyOf(email);
-    if (this.redis) await this.redis.command.del(this.redisKey(key));
+    if (this.redis) await orUncounted(this.redis.command.del(this.redisKey(key)), 0);
     else this.memory.delete(key);
   }
 
   private async blockedUntil(key: string): Promise<number> {
     if (!this.redis) return this.memory.get(key)?.blockedUntil ?? 0;
-    return Number((await this.redis.command.hget(this.redisKey(key), 'blockedUntil')) ?? 0);
+    return Number((await orUncounted(this.redis.command.hget(this.redisKey(key), 'blockedUntil'), null)) ?? 0);
   }
 
   private redisKey(key: string): string {

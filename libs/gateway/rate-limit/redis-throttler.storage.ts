@@ -1,5 +1,6 @@
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { RedisConnections } from '@cleave/platform/redis';
+import { orUncounted } from './fail-open';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -35,7 +36,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 
   async increment(key: string, ttlMs: number, limit: number, blockMs: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     const base = `${this.redis.keys.prefix}:{rl:${throttlerName}:${key}}`;
-    const [hits, ttl, blocked] = (await this.redis.command.eval(INCREMENT, 2, `${base}:hits`, `${base}:blocked`, ttlMs, limit, blockMs)) as [number, number, number];
+    const counted = this.redis.command.eval(INCREMENT, 2, `${base}:hits`, `${base}:blocked`, ttlMs, limit, blockMs) as Promise<[number, number, number]>;
+    const [hits, ttl, blocked] = await orUncounted(counted, [0, ttlMs, 0]);
     return {
       totalHits: hits,
       timeToExpire: Math.ceil(ttl / 1000),
