@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, Logger, RpcExceptionFilter } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
 import { Observable, throwError } from 'rxjs';
 import { CleaveError, ErrorCode, ErrorData, InternalError } from '@cleave/contracts/kernel/errors';
 
@@ -42,10 +43,27 @@ export function toErrorData(exception: unknown, logger?: Logger, host?: Argument
       message: Array.isArray(message) ? message.join('; ') : String(message),
     };
   }
+  if (exception instanceof RpcException) return rpcErrorData(exception);
   const pattern = host ? (host.getArgByIndex(1) as { envelope?: { pattern?: string } } | undefined)?.envelope?.pattern : undefined;
   logger?.error(`Unexpected error${pattern ? ` handling ${pattern}` : ''}: ${(exception as Error)?.stack ?? String(exception)}`);
   // Callers see "Internal error"; what it really was stays in this process, for its records.
   return Object.assign(new InternalError().toJSON(), { [HIDDEN_CAUSE]: (exception as Error)?.message ?? String(exception) });
+}
+
+/** Nest's own refusal of a bus message: a guard that says no throws `RpcException('Forbidden resource')`. */
+const NEST_FORBIDDEN = 'Forbidden resource';
+
+/**
+ * An RpcException is a deliberate refusal by the pipeline (a guard, a pipe, an interceptor),
+ * never a crash: its status when it names one (`{ status, message }`), 403 for Nest's guard
+ * refusal, else 400.
+ */
+function rpcErrorData(exception: RpcException): ErrorData {
+  const error = exception.getError();
+  const given = typeof error === 'object' && error !== null ? (error as { status?: unknown; statusCode?: unknown }) : {};
+  const named = Number(given.status ?? given.statusCode);
+  const status = Number.isInteger(named) && named >= 400 && named < 600 ? named : exception.message === NEST_FORBIDDEN ? 403 : 400;
+  return { code: codeByStatus[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'), status, message: exception.message };
 }
 
 const HIDDEN_CAUSE = Symbol('cause');

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Controller, INestApplication, Injectable, Module } from '@nestjs/common';
-import { Ctx } from '@nestjs/microservices';
+import { BadRequestException, CallHandler, CanActivate, Controller, INestApplication, Injectable, Module, NestInterceptor, PipeTransform, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
+import { Ctx, RpcException } from '@nestjs/microservices';
 import { register } from 'prom-client';
 import { clientFor, defineContract, event, request } from '@cleave/contracts/kernel/contract';
-import { ConflictError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
+import { BadRequestError, ConflictError, ForbiddenError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { startBusApp, testBusOptions } from '../../../test/support/bus-app';
 import { eventually } from '../../../test/support/eventually';
 import { ensureRedis, startPrivateRedis } from '../../../test/support/redis';
@@ -23,6 +23,9 @@ const echoContract = defineContract('echo', {
     slow: request<{ ms: number }, { deadline?: number }>(),
     relay: request<{ ms: number }, { inner?: number; outer?: number }>(),
     notJson: request<Record<string, never>, { n: number }>(),
+    guarded: request<Record<string, never>, never>(),
+    piped: request<{ n: unknown }, never>(),
+    intercepted: request<Record<string, never>, never>(),
   },
   events: { 'echo.happened': event<{ n: number }>() },
 });
@@ -30,6 +33,29 @@ abstract class EchoClient extends clientFor(echoContract) {}
 
 const received: Record<string, string[]> = { audit: [], mirror: [] };
 let failuresLeft = 0;
+
+/** The pipeline's own refusals: a guard saying no, a pipe and an interceptor throwing. */
+@Injectable()
+class DenyAll implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
+}
+
+@Injectable()
+class NumbersOnly implements PipeTransform {
+  transform(value: { n: unknown }): { n: number } {
+    if (typeof value?.n !== 'number') throw new BadRequestException('n must be a number');
+    return value as { n: number };
+  }
+}
+
+@Injectable()
+class Refuses implements NestInterceptor {
+  intercept(_context: unknown, _next: CallHandler): never {
+    throw new RpcException({ status: 409, message: 'not now' });
+  }
+}
 
 @Controller()
 class EchoHandlers {
@@ -54,6 +80,24 @@ class EchoHandlers {
   @Handles(echoContract, 'notJson')
   onNotJson() {
     return { n: 1n as unknown as number };
+  }
+
+  @Handles(echoContract, 'guarded')
+  @UseGuards(DenyAll)
+  onGuarded(): never {
+    throw new Error('the guard lets nothing through');
+  }
+
+  @Handles(echoContract, 'piped')
+  @UsePipes(NumbersOnly)
+  onPiped(): never {
+    throw new Error('the pipe lets nothing through');
+  }
+
+  @Handles(echoContract, 'intercepted')
+  @UseInterceptors(Refuses)
+  onIntercepted(): never {
+    throw new Error('the interceptor lets nothing through');
   }
 
   @Handles(echoContract, 'relay')
@@ -96,6 +140,20 @@ class CallerModule {}
 
 const modules = ['echo', 'caller'];
 
+
+/** A guard, a pipe and an interceptor refusing a message: typed errors with their status at the caller. */
+async function expectPipelineRefusals(caller: Caller): Promise<void> {
+  const guarded = await caller.echo.guarded({}).catch((e) => e);
+  expect(guarded).toBeInstanceOf(ForbiddenError);
+  expect(guarded).toMatchObject({ status: 403, message: 'Forbidden resource' });
+  const piped = await caller.echo.piped({ n: 'one' }).catch((e) => e);
+  expect(piped).toBeInstanceOf(BadRequestError);
+  expect(piped).toMatchObject({ status: 400, message: 'n must be a number' });
+  const intercepted = await caller.echo.intercepted({}).catch((e) => e);
+  expect(intercepted).toBeInstanceOf(ConflictError);
+  expect(intercepted).toMatchObject({ status: 409, message: 'not now' });
+}
+
 describe('ServiceBus in one process', () => {
   let app: INestApplication;
   let caller: Caller;
@@ -118,6 +176,10 @@ describe('ServiceBus in one process', () => {
     const error = await caller.echo.fail({ message: 'taken' }).catch((e) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect(error).toMatchObject({ status: 409, message: 'taken', details: { why: 'test' } });
+  });
+
+  it("maps the refusals of Nest's pipeline (guards, pipes, interceptors) to their status", async () => {
+    await expectPipelineRefusals(caller);
   });
 
   it('bounds local calls by a deadline too', async () => {
@@ -196,6 +258,10 @@ describe('ServiceBus across two processes over Redis', () => {
     const error = await caller.echo.fail({ message: 'no way' }).catch((e) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect(error).toMatchObject({ status: 409, message: 'no way', details: { why: 'test' } });
+  });
+
+  it("carries the refusals of Nest's pipeline across with their status", async () => {
+    await expectPipelineRefusals(caller);
   });
 
   it('gives a nested call no more time than its caller has left', async () => {
