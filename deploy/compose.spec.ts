@@ -86,9 +86,25 @@ describe('docker-compose.yml (docker-compose config)', () => {
     expect(compose.services.gateway.depends_on?.notifications).toEqual({ condition: 'service_started' });
   });
 
-  it('runs nothing the topology does not know, besides Redis and PostgreSQL', () => {
+  it('runs nothing the topology does not know, besides Redis, PostgreSQL and the one-shot migrate', () => {
     const extra = Object.keys(compose.services).filter((s) => !(s in topology.processes));
-    expect(extra.sort()).toEqual(['postgres', 'redis']);
+    expect(extra.sort()).toEqual(['migrate', 'postgres', 'redis']);
+  });
+
+  it('migrates every module once, before any process starts, and lets the processes skip it', () => {
+    const migrate = compose.services.migrate as Service & { restart?: string };
+    expect(migrate.command).toEqual(['node', 'dist/apps/migrate/src/main.js']);
+    expect(existsSync(join(root, 'apps/migrate/src/main.ts'))).toBe(true);
+    expect(migrate.restart).toBe('no');
+    expect(migrate.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    for (const [name, spec] of Object.entries(topology.processes)) {
+      const service = compose.services[name] as Service & { stop_grace_period?: string };
+      expect(service.depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
+      expect(service.environment?.CLEAVE_MIGRATIONS).toBe('skip');
+      for (const module of spec.modules ?? []) expect(migrate.environment?.[`DATABASE_URL_${module.toUpperCase()}`]).toBe(service.environment?.[`DATABASE_URL_${module.toUpperCase()}`]);
+      // Longer than the drain's bound (CLEAVE_SHUTDOWN_TIMEOUT_MS, 25 s).
+      expect(service.stop_grace_period).toMatch(/^(3\d|[4-9]\d)s$/);
+    }
   });
 
   it('has a health check that works with node alone: 0 when ready, 1 when not ready or not listening', async () => {

@@ -151,6 +151,26 @@ describe('Kubernetes manifests (kubectl kustomize deploy/)', () => {
     }
   });
 
+  it('runs every module\'s migrations in a Job, unprivileged, with each module\'s database from the secret', () => {
+    const job = byKind('Job').get('migrate')!;
+    const pod = (job.spec as { template: { spec: IPodSpec } }).template.spec;
+    const [container] = pod.containers as IContainer[];
+    expect(container.command).toEqual(['node', 'dist/apps/migrate/src/main.js']);
+    expect(existsSync(join(root, 'apps/migrate/src/main.ts'))).toBe(true);
+    expect(pod.restartPolicy).toBe('OnFailure');
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(container.resources?.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+    const env = new Map((container.env ?? []).map((e) => [e.name, e]));
+    for (const module of Object.values(topology.processes).flatMap((p) => p.modules ?? [])) {
+      expect(env.get(`DATABASE_URL_${module.toUpperCase()}`)?.valueFrom?.secretKeyRef).toEqual({ name: 'cleave-secrets', key: `DATABASE_URL_${module.toUpperCase()}` });
+    }
+  });
+
+  it('gives every process a grace period longer than its drain (CLEAVE_SHUTDOWN_TIMEOUT_MS, 25 s by default)', () => {
+    for (const deployment of deployments.values()) expect(podSpec(deployment).terminationGracePeriodSeconds).toBeGreaterThan(25);
+  });
+
   it('gives every Cleave process a writable /tmp, the only place Node writes to', () => {
     for (const deployment of deployments.values()) {
       const pod = podSpec(deployment);

@@ -4,14 +4,14 @@ import { OrdersClient } from '@cleave/contracts/orders/orders.contract';
 import { BusModule } from '@cleave/platform/bus';
 import { DatabaseModule } from '@cleave/platform/database';
 import { CartItem } from './cart-item.entity';
-import { CreateCart1767000000006 } from './migrations/1767000000006-create-cart';
+import { CART_MIGRATIONS } from './cart.migrations';
 import { CartHandlers } from './cart.handlers';
 import { CartService } from './cart.service';
 import { CheckoutService } from './checkout.service';
 
 @Module({
   imports: [
-    DatabaseModule.forModule({ module: 'cart', entities: [CartItem], migrations: [CreateCart1767000000006] }),
+    DatabaseModule.forModule({ module: 'cart', entities: [CartItem], migrations: CART_MIGRATIONS }),
     BusModule.forClients(CatalogClient, OrdersClient),
   ],
   controllers: [CartHandlers],

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { DatabaseModule } from '@cleave/platform/database';
 import { withOutbox } from '@cleave/platform/outbox';
 import { Payment } from './payment.entity';
-import { CreatePayments1767000000005 } from './migrations/1767000000005-create-payments';
+import { PAYMENTS_MIGRATIONS } from './payments.migrations';
 import { PaymentProvider } from './payment-provider';
 import { PaymentsHandlers } from './payments.handlers';
 import { PaymentsService } from './payments.service';
@@ -10,7 +10,7 @@ import { PaymentsSettings } from './payments.settings';
 import { SimulatedPaymentProvider } from './simulated-payment.provider';
 
 @Module({
-  imports: [DatabaseModule.forModule(withOutbox({ module: 'payments', entities: [Payment], migrations: [CreatePayments1767000000005] }))],
+  imports: [DatabaseModule.forModule(withOutbox({ module: 'payments', entities: [Payment], migrations: PAYMENTS_MIGRATIONS }))],
   controllers: [PaymentsHandlers],
   providers: [
     // The simulator reads its settings on every charge: CLEAVE_PAYMENTS_* apply live.

@@ -6,6 +6,7 @@ import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { DatabaseSettings } from './database.settings';
 import { WriteQueue } from './write-queue';
 import { QueryTracingSubscriber } from '@cleave/platform/tracing';
+import { runMigrationsLocked } from './migration-lock';
 
 export interface ModuleDatabase {
   /** The owning module; also the DataSource name, used with `@InjectRepository(Entity, module)`. */
@@ -19,8 +20,9 @@ export interface ModuleDatabase {
 
 /**
  * A module's own database: PostgreSQL when `DATABASE_URL_<MODULE>` is set, else a SQLite
- * file `<CLEAVE_DATA_DIR>/<module>.sqlite`. Migrations run on start; schemas are never
- * synchronised from entities, so what runs in production is what the tests ran.
+ * file `<CLEAVE_DATA_DIR>/<module>.sqlite`. Migrations run on start (one runner at a time per
+ * database), or beforehand by `npm run migrate` with `CLEAVE_MIGRATIONS=skip`; schemas are
+ * never synchronised from entities, so what runs in production is what the tests ran.
  */
 @Module({})
 export class DatabaseModule {
@@ -39,6 +41,12 @@ export class DatabaseModule {
           name: database.module,
           inject: [DatabaseSettings],
           useFactory: (settings: DatabaseSettings) => dataSourceOptions(database, settings),
+          // TypeORM's own migrationsRun would not wait for another runner: the run is ours, locked.
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource({ ...options!, migrationsRun: false }).initialize();
+            if (options!.migrationsRun) await runMigrationsLocked(dataSource, database.module);
+            return dataSource;
+          },
         }),
         features,
       ],
@@ -48,12 +56,13 @@ export class DatabaseModule {
   }
 }
 
-export function dataSourceOptions(database: ModuleDatabase, settings: Pick<DatabaseSettings, 'urls' | 'dataDir'>): DataSourceOptions {
+export function dataSourceOptions(database: ModuleDatabase, settings: Pick<DatabaseSettings, 'urls' | 'dataDir'> & Partial<Pick<DatabaseSettings, 'migrations'>>): DataSourceOptions {
   const common = {
     name: database.module,
     entities: database.entities,
     migrations: database.migrations,
-    migrationsRun: true,
+    // Run at start (one runner at a time: runMigrationsLocked) unless `npm run migrate` does it.
+    migrationsRun: (settings.migrations ?? 'run') === 'run',
     migrationsTableName: `${database.module}_migrations`,
     synchronize: false,
     // A span per query, under the handler's span (no span for queries outside a trace).

@@ -5,6 +5,10 @@ const POSTGRES = /^postgres(ql)?:\/\//;
 
 /** Where each module's data lives: its own PostgreSQL database, or a SQLite file. */
 export class DatabaseSettings extends defineSettings('database', 'Databases', {
+  migrations: setting.oneOf('CLEAVE_MIGRATIONS', ['run', 'skip'], {
+    default: 'run',
+    doc: '`run`: a process brings its modules\' databases up to date at start (one runner at a time per database); `skip`: it leaves that to `npm run migrate` (a one-shot job before the apps)',
+  }),
   dataDir: setting.string('CLEAVE_DATA_DIR', { default: 'data', doc: 'where the SQLite files of modules without a database URL live' }),
   urls: setting.family(
     'DATABASE_URL_',

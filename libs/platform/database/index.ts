@@ -3,3 +3,4 @@ export { dataSourceOptions, DatabaseModule, ModuleDatabase } from './database.mo
 export { DatabaseSettings } from './database.settings';
 export { isUniqueViolation } from './unique-violation';
 export { WriteQueue } from './write-queue';
+export { runMigrationsLocked } from './migration-lock';
