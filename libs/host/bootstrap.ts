@@ -7,9 +7,11 @@ import { Heartbeat } from '@cleave/platform/health';
 import { configureHttp, HttpSettings } from '@cleave/platform/http';
 import { serveOpenApi } from '@cleave/gateway/http/openapi/openapi';
 import { JsonLogger, LoggingSettings } from '@cleave/platform/logging';
-import { ProcessSettings, TopologyError } from '@cleave/platform/process';
+import { LifecycleSettings, ProcessLifecycle, ProcessSettings, TopologyError } from '@cleave/platform/process';
 import { ResilienceConfigError, ResilienceSettings } from '@cleave/platform/resilience';
 import { MODULE_NAMES } from './domain-modules';
+import { HttpDrain } from './http-drain';
+import { ProcessShutdown } from './process-shutdown';
 import { ProcessModule } from './process.module';
 import { ALL_SETTINGS, PLATFORM_SETTINGS, processSchema } from './settings';
 
@@ -77,10 +79,18 @@ async function start(defaults: ProcessDefaults): Promise<void> {
   const app = await NestFactory.create(ProcessModule.forProcess({ live, module: config.module }, bus), { logger, bodyParser: false });
   configureHttp(app, live.get(HttpSettings));
   if (spec.gateway) serveOpenApi(app);
-  app.enableShutdownHooks();
-  app.connectMicroservice({ strategy: app.get(InProcessServer) });
-  if (!topology.isSingleProcess) app.connectMicroservice({ strategy: app.get(RedisServer) });
-  await app.startAllMicroservices();
+  // Start-up in the design's order. The in-process transport first: it takes nothing by
+  // itself, and code run while the app initialises (a relay's first pass, say) may call it.
+  await app.connectMicroservice({ strategy: app.get(InProcessServer) }).listen();
+  // Then everything initialised (replies subscribed, tracing and metrics up, migrations
+  // done, relays and recovery started), and only then requests and events taken from Redis.
+  await app.init();
+  const redisServer = topology.isSingleProcess ? undefined : app.get(RedisServer);
+  if (redisServer) await app.connectMicroservice({ strategy: redisServer }).listen();
+  app.get(ProcessLifecycle).serving();
+  const http = new HttpDrain(app.getHttpServer());
+  const stopping = live.get(LifecycleSettings);
+  new ProcessShutdown({ app, http, bus: redisServer, delayMs: spec.gateway ? stopping.shutdownDelayMs : 0, timeoutMs: stopping.shutdownTimeoutMs }).listen();
   await app.listen(listen.port, listen.host);
 
   const address = app.getHttpServer().address() as { port: number };

@@ -1,4 +1,4 @@
-import { ProcessSpec, ProcessSettings } from '@cleave/platform/process';
+import { LifecycleSettings, ProcessSpec, ProcessSettings } from '@cleave/platform/process';
 import { BusSettings } from '@cleave/platform/bus';
 import { CacheSettings } from '@cleave/platform/cache';
 import { ConfigSchema, ConfigSettings, SettingsClass } from '@cleave/platform/config';
@@ -19,6 +19,7 @@ import { DOMAIN_MODULES, MODULE_NAMES } from './domain-modules';
 export const PLATFORM_SETTINGS: readonly SettingsClass[] = [
   ConfigSettings,
   ProcessSettings,
+  LifecycleSettings,
   RedisSettings,
   DatabaseSettings,
   BusSettings,

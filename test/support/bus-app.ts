@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { BusModule, BusOptions, InProcessServer, RedisServer } from '@cleave/platform/bus';
-import { ProcessIdentityModule, Topology } from '@cleave/platform/process';
+import { ProcessIdentityModule, ProcessLifecycle, Topology } from '@cleave/platform/process';
 import { RedisModule, RedisTarget } from '@cleave/platform/redis';
 import { DEFAULT_RESILIENCE } from '@cleave/platform/resilience';
 
@@ -47,14 +47,15 @@ export function busModules(bus: TestBusOptions): unknown[] {
 
 /**
  * A Nest app with the bus and `imports`, its transports connected as bootstrap does it
- * (in-process always, Redis when the topology has several processes), started without HTTP.
+ * (in-process always, then init, then Redis when the topology has several processes),
+ * started without HTTP.
  */
 export async function startBusApp(bus: TestBusOptions, imports: unknown[], logger: LoggerService | false = false): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [...busModules(bus), ...imports] as never[] }).compile();
   const app = moduleRef.createNestApplication({ logger });
-  app.connectMicroservice({ strategy: app.get(InProcessServer) });
-  if (!bus.topology.isSingleProcess) app.connectMicroservice({ strategy: app.get(RedisServer) });
-  await app.startAllMicroservices();
+  await app.connectMicroservice({ strategy: app.get(InProcessServer) }).listen();
   await app.init();
+  if (!bus.topology.isSingleProcess) await app.connectMicroservice({ strategy: app.get(RedisServer) }).listen();
+  app.get(ProcessLifecycle).serving();
   return app;
 }

@@ -31,6 +31,8 @@ export interface SystemOptions {
   redis?: { env: Record<string, string>; target: RedisTarget };
   /** Runs each process through another command: `node main.js` becomes `launcher(['node', 'main.js'])`. */
   launcher?: (argv: string[]) => string[];
+  /** How many instances of each process start, all at the same moment (default 1 each). */
+  instances?: Record<string, number>;
 }
 
 const running = new Set<ChildProcess>();
@@ -76,11 +78,14 @@ export class CleaveSystem {
       // Many tests register users: a cheap argon2id outside production (which refuses it).
       CLEAVE_PASSWORD_HASH_MEMORY_KIB: '1024',
       CLEAVE_PASSWORD_HASH_ITERATIONS: '1',
+      // A gateway's stop waits this long for a load balancer: there is none here.
+      CLEAVE_SHUTDOWN_DELAY_MS: '200',
       ...options.env,
     };
     const system = new CleaveSystem(topology, env, resources, options.launcher, options.redis?.target);
     try {
-      await Promise.all(system.processNames().map((name) => system.startInstance(name)));
+      const starting = system.processNames().flatMap((name) => Array.from({ length: options.instances?.[name] ?? 1 }, () => name));
+      await Promise.all(starting.map((name) => system.startInstance(name)));
     } catch (error) {
       await system.stop();
       throw error;
@@ -91,6 +96,11 @@ export class CleaveSystem {
   /** The environment every process of this system shares (CLEAVE_PROCESS aside). */
   get environment(): Readonly<Record<string, string>> {
     return this.env;
+  }
+
+  /** Every gateway instance's URL, in the order they started. */
+  get gatewayUrls(): string[] {
+    return this.instances.filter((i) => topologyFile(this.topology).processes[i.process]?.gateway).map((i) => i.url);
   }
 
   get gatewayUrl(): string {

@@ -2,6 +2,7 @@ import { MessageEvent } from '@nestjs/common';
 import { ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { ListNotifications, NotificationsClient, NotificationView } from '@cleave/contracts/notifications/notifications.contract';
 import { ServiceBus } from '@cleave/platform/bus';
+import { ProcessLifecycle } from '@cleave/platform/process';
 import { NotificationStreams } from './notification-streams';
 
 const ADA = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
@@ -56,7 +57,7 @@ describe('NotificationStreams', () => {
   beforeEach(() => {
     notifications = new FakeNotifications();
     bus = new FakeBus();
-    streams = new NotificationStreams(bus as unknown as ServiceBus, notifications);
+    streams = new NotificationStreams(bus as unknown as ServiceBus, notifications, new ProcessLifecycle());
     streams.onModuleInit();
   });
 

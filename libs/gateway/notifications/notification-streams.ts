@@ -1,7 +1,9 @@
 import { Injectable, Logger, MessageEvent, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Observable, Subscriber } from 'rxjs';
 import { notificationsContract, NotificationsClient, NotificationView } from '@cleave/contracts/notifications/notifications.contract';
+import { ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { ServiceBus } from '@cleave/platform/bus';
+import { ProcessLifecycle } from '@cleave/platform/process';
 
 /** Notifications fetched per catch-up call (the most listForUser gives). */
 const PAGE = 100;
@@ -36,12 +38,18 @@ export class NotificationStreams implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly bus: ServiceBus,
     private readonly notifications: NotificationsClient,
+    private readonly lifecycle: ProcessLifecycle,
   ) {}
 
   /** Listening starts with the process, so a stream opened later misses no broadcast while its own subscription is set up. */
   onModuleInit(): void {
     this.stopListening = this.bus.onBroadcast(notificationsContract, 'notification.created', (notification) => {
       for (const listener of [...(this.listeners.get(notification?.userId) ?? [])]) listener(notification);
+    });
+    // A stream never ends by itself: left open it would hold the drain until its bound. Ended
+    // when the drain begins, the client reconnects (Last-Event-ID) to a gateway still serving.
+    this.lifecycle.onChange((phase) => {
+      if (phase === 'draining') for (const subscriber of [...this.open]) subscriber.complete();
     });
   }
 
@@ -57,6 +65,7 @@ export class NotificationStreams implements OnModuleInit, OnModuleDestroy {
    * plain HTTP error) when notifications cannot be asked.
    */
   async openStream(userId: string, afterSeq?: number): Promise<Observable<MessageEvent>> {
+    if (this.lifecycle.draining) throw new ServiceUnavailableError('This gateway is stopping: reconnect to another');
     const start = afterSeq ?? (await this.notifications.listForUser({ userId, limit: 1 }))[0]?.seq ?? 0;
     const first = afterSeq === undefined ? [] : await this.notifications.listForUser({ userId, afterSeq, limit: PAGE });
     return new Observable<MessageEvent>((subscriber) => this.run(subscriber, userId, start, first));

@@ -10,7 +10,7 @@ export { RecordedEvent, ServiceBus } from './service-bus';
 export { InProcessClient } from './transports/in-process/in-process.client';
 export { InProcessServer } from './transports/in-process/in-process.server';
 export { RedisClient } from './transports/redis/redis.client';
-export { RedisServer } from './transports/redis/redis.server';
+export { DrainReport, RedisServer } from './transports/redis/redis.server';
 export { BusSettings } from './bus.settings';
 export { Actor, DeadLetter, DeadLetterStore, DeadLetterSummary, isDeadLetterId, isEventName, ReplayedDeadLetter } from './dead-letters/dead-letter-store';
 export { RedisDeadLetters } from './dead-letters/redis-dead-letters';

@@ -4,7 +4,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { ServiceBus } from '@cleave/platform/bus';
-import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
+import { PROCESS_IDENTITY, ProcessIdentity, ProcessLifecycle } from '@cleave/platform/process';
 import { RedisConnections } from '@cleave/platform/redis';
 import { TargetPolicies } from '@cleave/platform/resilience';
 import { ServiceRegistry } from './registry/service-registry';
@@ -13,7 +13,8 @@ import { withTimeout } from './with-timeout';
 const PING_TIMEOUT_MS = 1000;
 
 /**
- * Whether this process can do its work: its modules' databases answer, Redis answers (when
+ * Whether this process can do its work: it is serving (started and consuming, not stopping),
+ * its modules' databases answer, Redis answers (when
  * split), and every module it calls has a live instance (for a module of a non-critical
  * process, or behind an open breaker, it reports degraded instead of down).
  * Checked live at every request to /health/ready and every heartbeat, so it turns back to
@@ -30,6 +31,7 @@ export class Readiness {
     private readonly bus: ServiceBus,
     private readonly policies: TargetPolicies,
     private readonly registry: ServiceRegistry,
+    private readonly lifecycle: ProcessLifecycle,
     @Optional() private readonly redis?: RedisConnections,
   ) {}
 
@@ -50,7 +52,7 @@ export class Readiness {
   }
 
   private checks(): HealthIndicatorFunction[] {
-    const checks: HealthIndicatorFunction[] = [];
+    const checks: HealthIndicatorFunction[] = [() => this.checkPhase()];
     const hosted = this.options.topology.process(this.options.processName).modules;
     for (const module of hosted) {
       const connection = this.dataSource(module);
@@ -61,6 +63,14 @@ export class Readiness {
       if (this.options.topology.hostOfModule(target) !== this.options.processName) checks.push(() => this.checkTarget(target));
     }
     return checks;
+  }
+
+  /** Not ready before it consumes (start-up) nor once it stops taking work (drain). */
+  private checkPhase() {
+    const indicator = this.indicators.check('process');
+    const phase = this.lifecycle.phase;
+    if (phase === 'serving') return indicator.up();
+    return indicator.down({ message: phase === 'starting' ? 'starting: not consuming yet' : 'stopping: draining, takes no new work' });
   }
 
   private async pingRedis(redis: RedisConnections) {

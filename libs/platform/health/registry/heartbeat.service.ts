@@ -53,13 +53,16 @@ export class Heartbeat implements BeforeApplicationShutdown {
   }
 
   private async announce(): Promise<void> {
-    if (!this.info) return;
+    const info = this.info;
+    if (!info) return;
     const result = await this.readiness.result();
+    // Withdrawn meanwhile: announcing now would put the instance back in the registry.
+    if (this.info !== info) return;
     const failing: Record<string, string> = {};
     for (const [key, value] of Object.entries(result.error ?? {})) failing[key] = String((value as { message?: unknown }).message ?? 'down');
     try {
       await withTimeout(this.registry.announce({
-        ...this.info,
+        ...info,
         status: result.status === 'ok' ? 'up' : 'down',
         ...(Object.keys(failing).length ? { failing } : {}),
         lastSeen: new Date().toISOString(),
@@ -69,11 +72,21 @@ export class Heartbeat implements BeforeApplicationShutdown {
     }
   }
 
-  /** Bounded: a Redis that is away must not stretch a shutdown past its grace period. */
-  async beforeApplicationShutdown(): Promise<void> {
+  /**
+   * Leaves the registry and beats no more: the first step of a drain (and again, harmlessly,
+   * when Nest shuts down). Bounded: a Redis that is away must not stretch a shutdown past its
+   * grace period.
+   */
+  async withdraw(): Promise<void> {
     clearInterval(this.timer);
+    const info = this.info;
+    this.info = undefined;
     await withTimeout(this.beating ?? Promise.resolve(), REGISTRY_TIMEOUT_MS).catch(() => undefined);
-    if (this.info) await withTimeout(this.registry.withdraw(this.info.instanceId), REGISTRY_TIMEOUT_MS).catch(() => undefined);
+    if (info) await withTimeout(this.registry.withdraw(info.instanceId), REGISTRY_TIMEOUT_MS).catch(() => undefined);
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.withdraw();
   }
 }
 

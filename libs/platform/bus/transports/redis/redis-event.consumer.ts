@@ -81,6 +81,11 @@ export class RedisEventConsumer {
     }
   }
 
+  /** Events being handled here right now. */
+  get inFlight(): number {
+    return this.inProgress.size;
+  }
+
   stop(): void {
     this.running = false;
     clearInterval(this.claimTimer);

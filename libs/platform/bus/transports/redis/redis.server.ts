@@ -20,6 +20,18 @@ import { RouteTable } from '../../routing/route-table';
 /** Longest a reader blocks before it looks again (and notices a shutdown). */
 const BLOCK_SECONDS = 0.5;
 
+/** What a drain did: for the log line of a stop, and the figures of a rolling restart. */
+export interface DrainReport {
+  /** Requests and events that were being handled when the instance stopped taking work, all finished. */
+  requests: number;
+  events: number;
+  /** Requests taken from a queue after the stop, pushed back for another instance. */
+  handedBack: number;
+  /** Handlers still running when the bound ran out. */
+  unfinished: number;
+  ms: number;
+}
+
 @Injectable()
 export class RedisServer extends BusServer {
   protected readonly transport = 'redis' as const;
@@ -32,6 +44,8 @@ export class RedisServer extends BusServer {
   private readonly requestLoops: Promise<void>[] = [];
   private readers: RedisConnection[] = [];
   private consumers: RedisEventConsumer[] = [];
+  private handedBack = 0;
+  private drained?: Promise<DrainReport>;
 
   private sealer?: Sealer;
 
@@ -111,7 +125,22 @@ export class RedisServer extends BusServer {
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures++, 2000)));
         continue;
       }
-      if (popped) for (const raw of popped[1]) this.start(raw);
+      if (!popped) continue;
+      // Taken while the stop began: not started here, so back to the head of its queue.
+      if (!this.running) await this.handBack(popped[0], popped[1]);
+      else for (const raw of popped[1]) this.start(raw);
+    }
+  }
+
+  /** Pushes requests back where the next pop (from the right) takes them first, in their order. */
+  private async handBack(queue: string, raws: string[]): Promise<void> {
+    try {
+      await this.redis.command.rpush(queue, ...[...raws].reverse());
+      this.handedBack += raws.length;
+    } catch (error) {
+      // Redis refused them back: handle them here rather than drop them.
+      this.log.error(`Could not hand back ${raws.length} request(s) to ${queue}: ${(error as Error).message}; handling them here`);
+      for (const raw of raws) this.start(raw);
     }
   }
 
@@ -176,11 +205,19 @@ export class RedisServer extends BusServer {
   }
 
   /**
-   * A graceful stop: take no more work, let the readers' short blocks end (so nothing
-   * already popped is cut off), let what was taken finish and answer, all before Nest closes
-   * the Redis and database connections. Bounded by the request timeout.
+   * A graceful stop, the bus's part of a drain: take no more work (the readers' short blocks
+   * end, a request popped meanwhile is handed back to its queue), let what was taken finish,
+   * answer and acknowledge, all before the databases and Redis close. Bounded by
+   * `boundMs` (default: the request timeout); idempotent.
    */
-  async close(): Promise<void> {
+  drain(boundMs = this.options.requestTimeoutMs + 1000): Promise<DrainReport> {
+    return (this.drained ??= this.stopTaking(boundMs));
+  }
+
+  private async stopTaking(boundMs: number): Promise<DrainReport> {
+    const started = performance.now();
+    const requests = this.inFlight;
+    const events = this.consumers.reduce((sum, c) => sum + c.inFlight, 0);
     this.running = false;
     this.wakeReaders();
     for (const consumer of this.consumers) consumer.stop();
@@ -190,9 +227,16 @@ export class RedisServer extends BusServer {
       ...this.consumers.map((c) => c.drained()),
     ]);
     let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.options.requestTimeoutMs + 1000)));
-    if ((await Promise.race([drained, limit])) === 'timeout') this.log.warn(`Stopped with ${this.inFlight} requests still running`);
+    const limit = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), boundMs)));
+    const outcome = await Promise.race([drained, limit]);
     clearTimeout(timer);
+    const unfinished = outcome === 'timeout' ? this.inFlight + this.consumers.reduce((sum, c) => sum + c.inFlight, 0) : 0;
+    if (unfinished) this.log.warn(`Stopped with ${unfinished} handler(s) still running`);
     for (const reader of this.readers) reader.disconnect();
+    return { requests, events, handedBack: this.handedBack, unfinished, ms: Math.round(performance.now() - started) };
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
   }
 }
