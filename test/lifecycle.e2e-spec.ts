@@ -10,6 +10,7 @@ const STOCK = 100_000;
 
 /** What one SIGTERM came to, from the outside (exit, time) and from its own log lines. */
 interface Stop {
+  at: string;
   process: string;
   instanceId: string;
   exitCode: number | null;
@@ -56,7 +57,7 @@ describe('split, two of every process: starts, stops and a rolling restart lose 
     await system?.stop();
     if (stops.length) {
       // The figures of the issue's closing note.
-      const lines = stops.map((s) => `${s.process} ${s.instanceId}: exit ${s.exitCode} in ${s.ms} ms (drain ${s.drainedMs} ms: ${s.requests} requests, ${s.events} events finished, ${s.handedBack} handed back)`);
+      const lines = stops.map((s) => `${s.at} ${s.process} ${s.instanceId}: exit ${s.exitCode} in ${s.ms} ms (drain ${s.drainedMs} ms: ${s.requests} requests, ${s.events} events finished, ${s.handedBack} handed back)`);
       console.log(`Stops:\n${lines.join('\n')}`);
     }
   });
@@ -79,6 +80,7 @@ describe('split, two of every process: starts, stops and a rolling restart lose 
     const drained = /Drained in (\d+) ms: (\d+) request\(s\) and (\d+) event\(s\) under way finished, (\d+) request\(s\) handed back/.exec(instance.output[find('Drained in')] ?? '');
     const [left, stopped] = [find('Left the registry'), find('Stopped in')];
     const record: Stop = {
+      at: new Date(started).toISOString(),
       process: instance.process,
       instanceId: instance.instanceId,
       exitCode: instance.child.exitCode,

@@ -72,10 +72,12 @@ export class HttpDrain {
     if (this.draining) response.setHeader('Connection', 'close');
     if (!tracked) return;
     tracked.active++;
+    // A connection whose answer went out before the drain is left as it is: ending it now
+    // would race the client reusing it. Its next request is answered with Connection: close,
+    // or it is closed as idle once the server stops accepting.
     response.once('close', () => {
       tracked.active--;
       tracked.served++;
-      if (this.draining && tracked.active === 0) socket.end();
     });
   }
 }

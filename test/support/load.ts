@@ -3,6 +3,8 @@ import { Agent, request as httpRequest } from 'node:http';
 export interface Answer {
   status: number;
   body: any;
+  /** The gateway answered with `Connection: close`: it is draining. */
+  closing?: boolean;
 }
 
 /** What one request of a steady load came to: a status, or how the connection failed. */
@@ -15,8 +17,10 @@ export interface Outcome {
 
 /**
  * The gateways a client may use, as a load balancer sees them: it keeps to one, and moves to
- * the next when one refuses a connection (a gateway that stopped accepting). Any other
- * failure (a reset, a timeout) is the request's, not a reason to move.
+ * the next when one refuses a connection (a gateway that stopped accepting), or, as a load
+ * balancer does on a failing readiness check, once one says it is draining (an answer with
+ * `Connection: close`). Any other failure (a reset, a timeout) is the request's, not a
+ * reason to move.
  */
 export class GatewayPool {
   private readonly urls: string[];
@@ -38,7 +42,9 @@ export class GatewayPool {
       const url = this.urls[0];
       if (!url) throw new Error('no gateway accepts connections');
       try {
-        return await once(this.agent, url, method, path, options);
+        const answer = await once(this.agent, url, method, path, options);
+        if (answer.closing && this.urls.length > 1 && this.urls[0] === url) this.urls.push(this.urls.shift()!);
+        return answer;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw error;
         // Refused: nothing was sent, so trying another gateway is safe for any method.
@@ -65,7 +71,7 @@ function once(agent: Agent, base: string, method: string, path: string, options:
       },
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-    req.on('error', reject);
+    req.on('error', (error: Error) => reject(Object.assign(error, { reused: req.reusedSocket, gateway: base, at: new Date().toISOString() })));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -78,7 +84,7 @@ function once(agent: Agent, base: string, method: string, path: string, options:
         } catch {
           // not JSON: kept as text
         }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
+        resolve({ status: res.statusCode ?? 0, body: parsed, closing: res.headers.connection === 'close' });
       });
     });
     req.end(body);
@@ -108,7 +114,8 @@ export class SteadyLoad {
       this.record({ what, status: answer.status, ms: Date.now() - started });
       return answer;
     } catch (error) {
-      this.record({ what, error: `${(error as NodeJS.ErrnoException).code ?? ''} ${(error as Error).message}`, ms: Date.now() - started });
+      const { reused, gateway, at } = error as { reused?: boolean; gateway?: string; at?: string };
+      this.record({ what, error: `${(error as NodeJS.ErrnoException).code ?? ''} ${(error as Error).message} (${reused ? 'reused' : 'new'} connection to ${gateway} at ${at})`, ms: Date.now() - started });
       return undefined;
     }
   }
