@@ -34,6 +34,7 @@ describe('split, two of every process: starts, stops and a rolling restart lose 
   let pool: GatewayPool;
   let admin: string;
   const stops: Stop[] = [];
+  let summary = '';
 
   beforeAll(async () => {
     system = await CleaveSystem.start('split', {
@@ -58,7 +59,7 @@ describe('split, two of every process: starts, stops and a rolling restart lose 
     if (stops.length) {
       // The figures of the issue's closing note.
       const lines = stops.map((s) => `${s.at} ${s.process} ${s.instanceId}: exit ${s.exitCode} in ${s.ms} ms (drain ${s.drainedMs} ms: ${s.requests} requests, ${s.events} events finished, ${s.handedBack} handed back)`);
-      console.log(`Stops:\n${lines.join('\n')}`);
+      console.log(`Stops:\n${lines.join('\n')}\n${summary}`);
     }
   });
 
@@ -145,6 +146,7 @@ describe('split, two of every process: starts, stops and a rolling restart lose 
     }
 
     const failures = load.failures();
+    summary = `Rolling restart: ${load.outcomes.length} requests (${placed.length} checkouts), ${failures.length} failed`;
     expect({ failures, of: load.outcomes.length }).toEqual({ failures: [], of: load.outcomes.length });
     expect(load.outcomes.filter((o) => o.what === 'checkout' && o.status !== 201)).toEqual([]);
     for (const s of stops) {
