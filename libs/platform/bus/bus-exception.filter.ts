@@ -54,16 +54,26 @@ export function toErrorData(exception: unknown, logger?: Logger, host?: Argument
 const NEST_FORBIDDEN = 'Forbidden resource';
 
 /**
- * An RpcException is a deliberate refusal by the pipeline (a guard, a pipe, an interceptor),
- * never a crash: its status when it names one (`{ status, message }`), 403 for Nest's guard
- * refusal, else 400.
+ * The status of a deliberate refusal by Nest's pipeline (a guard, a pipe, an interceptor),
+ * never a crash: the one it names when that is an HTTP error status, 403 for Nest's guard
+ * refusal, else `otherwise`. Shared by the filter path and plain Nest handlers (bus.server.ts).
  */
+export function refusalStatus(named: unknown, message: string, otherwise: number | undefined = 400): number | undefined {
+  const status = Number(named);
+  if (Number.isInteger(status) && status >= 400 && status < 600) return status;
+  return message === NEST_FORBIDDEN ? 403 : otherwise;
+}
+
+/** Wire data of a refusal with that status and message. */
+export function refusalData(status: number, message: string): ErrorData {
+  return { code: codeByStatus[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'), status, message };
+}
+
+/** An RpcException: its status when it names one (`{ status, message }`), 403 for Nest's guard refusal, else 400. */
 function rpcErrorData(exception: RpcException): ErrorData {
   const error = exception.getError();
   const given = typeof error === 'object' && error !== null ? (error as { status?: unknown; statusCode?: unknown }) : {};
-  const named = Number(given.status ?? given.statusCode);
-  const status = Number.isInteger(named) && named >= 400 && named < 600 ? named : exception.message === NEST_FORBIDDEN ? 403 : 400;
-  return { code: codeByStatus[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST'), status, message: exception.message };
+  return refusalData(refusalStatus(given.status ?? given.statusCode, exception.message)!, exception.message);
 }
 
 const HIDDEN_CAUSE = Symbol('cause');

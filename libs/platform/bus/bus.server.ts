@@ -1,10 +1,9 @@
-import { HttpException } from '@nestjs/common';
 import { MessageHandler, Server } from '@nestjs/microservices';
 import { Attributes, INVALID_TRACEID, Span, SpanKind, trace } from '@opentelemetry/api';
 import { isObservable, Observable } from 'rxjs';
 import { ErrorData, InternalError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { BusContext } from './bus.context';
-import { toErrorData } from './bus-exception.filter';
+import { refusalData, refusalStatus, toErrorData } from './bus-exception.filter';
 import { EventHandlerExtras } from './bus.decorators';
 import { Envelope } from './envelope';
 import { FaultFailures, injectFailure } from './faults';
@@ -194,7 +193,6 @@ function asErrorData(error: unknown): ErrorData {
 
 /** What Nest's default RPC filter answers for anything but an RpcException. */
 const NEST_UNKNOWN_ERROR = 'Internal server error';
-const NEST_FORBIDDEN = 'Forbidden resource';
 
 /**
  * A plain Nest handler (no BusExceptionFilter) fails through Nest's default RPC filter, which
@@ -208,8 +206,6 @@ function nestRpcErrorData(error: unknown): ErrorData | undefined {
   if (typeof message !== 'string' && !Array.isArray(message)) return undefined;
   const text = Array.isArray(message) ? message.join('; ') : message;
   if (status === 'error' && text === NEST_UNKNOWN_ERROR) return new InternalError().toJSON();
-  const named = Number(typeof status === 'number' ? status : statusCode);
-  const code = Number.isInteger(named) && named >= 400 && named < 600 ? named : text === NEST_FORBIDDEN ? 403 : status === 'error' ? 400 : undefined;
-  if (code === undefined) return undefined;
-  return { ...toErrorData(new HttpException(text, code)), message: text };
+  const code = refusalStatus(typeof status === 'number' ? status : statusCode, text, status === 'error' ? 400 : undefined);
+  return code === undefined ? undefined : refusalData(code, text);
 }
