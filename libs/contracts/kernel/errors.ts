@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'PAYMENT_DECLINED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'HEADERS_TOO_LARGE'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE'
   | 'INTERNAL';
@@ -122,6 +123,13 @@ export class UnsupportedMediaTypeError extends CleaveError {
   }
 }
 
+/** The request line and headers are over the server's limit (Node's 16 KiB by default). */
+export class HeadersTooLargeError extends CleaveError {
+  constructor(message: string, details?: unknown) {
+    super('HEADERS_TOO_LARGE', 431, message, details);
+  }
+}
+
 /** Too many requests: `details.retryAfterSeconds` says when to try again (the answer's Retry-After too). */
 export class RateLimitedError extends CleaveError {
   constructor(message = 'Too many requests', details?: unknown) {
@@ -147,6 +155,7 @@ const byCode: Partial<Record<ErrorCode, new (message: string, details?: unknown)
   VALIDATION_FAILED: InputValidationError,
   PAYLOAD_TOO_LARGE: PayloadTooLargeError,
   UNSUPPORTED_MEDIA_TYPE: UnsupportedMediaTypeError,
+  HEADERS_TOO_LARGE: HeadersTooLargeError,
   RATE_LIMITED: RateLimitedError,
   VALIDATION: ValidationError,
   UNAUTHORIZED: UnauthorizedError,

@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { HttpErrorFilter, toCleaveError } from './http-error.filter';
 import { HttpSettings } from './http.settings';
 import { checkContentType, checkJsonDepth, checkUnicode } from './body-bounds';
+import { answerClientErrors } from './client-errors';
 
 type Next = (error?: unknown) => void;
 
@@ -18,7 +19,8 @@ interface ExpressSettings {
  * Every process's HTTP server, before any route: security headers (helmet, no
  * `X-Powered-By`), the proxies trusted for the client's address, CORS from the allow-list,
  * and a JSON body bounded in type, size, depth and Unicode before anything reads it. Errors of
- * any of these answer the one error shape (HttpErrorFilter). The process must be created with
+ * any of these answer the one error shape (HttpErrorFilter), and so do requests Node's parser
+ * refuses before any of it runs (answerClientErrors). The process must be created with
  * `bodyParser: false`: these parsers replace Nest's.
  */
 export function configureHttp(app: INestApplication, settings: HttpSettings): void {
@@ -26,6 +28,7 @@ export function configureHttp(app: INestApplication, settings: HttpSettings): vo
   express.disable('x-powered-by');
   express.set('trust proxy', settings.trustedProxies.length ? settings.trustedProxies : false);
   app.useGlobalFilters(new HttpErrorFilter());
+  answerClientErrors(app.getHttpServer());
   app.use(helmet());
   app.enableCors({
     // Read at each request: CLEAVE_CORS_ORIGINS is reloaded live.
