@@ -9,6 +9,7 @@ import { serveOpenApi } from '@cleave/gateway/http/openapi/openapi';
 import { JsonLogger, LoggingSettings } from '@cleave/platform/logging';
 import { LifecycleSettings, ProcessLifecycle, ProcessSettings, TopologyError } from '@cleave/platform/process';
 import { ResilienceConfigError, ResilienceSettings } from '@cleave/platform/resilience';
+import { explainRedisError } from '@cleave/platform/redis';
 import { MODULE_NAMES } from './domain-modules';
 import { HttpDrain } from './http-drain';
 import { ProcessShutdown } from './process-shutdown';
@@ -37,11 +38,19 @@ export async function bootstrapProcess(defaults: ProcessDefaults): Promise<void>
     if (error instanceof TopologyError || error instanceof SettingsError || error instanceof ResilienceConfigError) {
       // A configuration mistake: the message says what to fix; a stack trace would only hide it.
       console.error(`Cleave cannot start: ${error.message}`);
+    } else if (isRedisRefusal(error)) {
+      // Wrong credentials or TLS settings for Redis: the settings to check, not a stack.
+      console.error(`Cleave cannot start: ${explainRedisError(error)}`);
     } else {
       console.error('Cleave failed to start:', error);
     }
     process.exit(1);
   }
+}
+
+/** Redis refused this process's user or one of its commands (ioredis's ReplyError). */
+function isRedisRefusal(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'ReplyError' && /^(WRONGPASS|NOAUTH|NOPERM)/.test(error.message);
 }
 
 /** The process's topology and name; if they cannot be read, every problem of the platform's settings. */

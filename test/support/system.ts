@@ -33,6 +33,8 @@ export interface SystemOptions {
   launcher?: (argv: string[]) => string[];
   /** How many instances of each process start, all at the same moment (default 1 each). */
   instances?: Record<string, number>;
+  /** Environment of one process only (its own Redis user, say), over `env`. */
+  processEnv?: (process: string) => Record<string, string>;
 }
 
 const running = new Set<ChildProcess>();
@@ -53,6 +55,7 @@ export class CleaveSystem {
     private readonly resources: SystemEnv,
     private readonly launcher: (argv: string[]) => string[] = (argv) => argv,
     private readonly redisTarget: RedisTarget = { mode: 'single', url: env.REDIS_URL },
+    private readonly processEnv: (process: string) => Record<string, string> = () => ({}),
   ) {
     this.keys = new RedisKeys(env.CLEAVE_REDIS_PREFIX);
   }
@@ -82,7 +85,7 @@ export class CleaveSystem {
       CLEAVE_SHUTDOWN_DELAY_MS: '200',
       ...options.env,
     };
-    const system = new CleaveSystem(topology, env, resources, options.launcher, options.redis?.target);
+    const system = new CleaveSystem(topology, env, resources, options.launcher, options.redis?.target, options.processEnv);
     try {
       const starting = system.processNames().flatMap((name) => Array.from({ length: options.instances?.[name] ?? 1 }, () => name));
       await Promise.all(starting.map((name) => system.startInstance(name)));
@@ -123,7 +126,7 @@ export class CleaveSystem {
     const [command, ...args] = this.launcher([globalThis.process.execPath, entry]);
     const child = spawn(command, args, {
       cwd: ROOT,
-      env: { PATH: globalThis.process.env.PATH ?? '', ...this.env, CLEAVE_PROCESS: process, ...env },
+      env: { PATH: globalThis.process.env.PATH ?? '', ...this.env, CLEAVE_PROCESS: process, ...this.processEnv(process), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     running.add(child);

@@ -5,7 +5,7 @@ import { HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthI
 import { DataSource } from 'typeorm';
 import { ServiceBus } from '@cleave/platform/bus';
 import { PROCESS_IDENTITY, ProcessIdentity, ProcessLifecycle } from '@cleave/platform/process';
-import { RedisConnections } from '@cleave/platform/redis';
+import { explainRedisError, RedisConnections } from '@cleave/platform/redis';
 import { TargetPolicies } from '@cleave/platform/resilience';
 import { ServiceRegistry } from './registry/service-registry';
 import { withTimeout } from './with-timeout';
@@ -79,7 +79,8 @@ export class Readiness {
       await withTimeout(redis.command.ping(), PING_TIMEOUT_MS);
       return indicator.up();
     } catch (error) {
-      return indicator.down({ message: `Redis does not answer: ${(error as Error).message}` });
+      // A refused password or certificate says more than the timeout or NOAUTH that follows it.
+      return indicator.down({ message: redis.recentFailure() ?? explainRedisError(error as Error) });
     }
   }
 

@@ -1,5 +1,6 @@
+import type { ConnectionOptions } from 'node:tls';
 import Redis, { Cluster, RedisOptions } from 'ioredis';
-import { RedisTarget } from './redis.target';
+import { RedisAuth, RedisTarget } from './redis.target';
 
 /**
  * A connection to this system's Redis, whichever way it is reached: ioredis's `Redis` for one
@@ -41,12 +42,7 @@ export function createRedisConnection(target: RedisTarget, options: CreateRedisO
       // for its slots wait and retry rather than fail at once.
       retryDelayOnFailover: 200,
       retryDelayOnClusterDown: 200,
-      redisOptions: {
-        ...perConnection,
-        ...(target.username ? { username: target.username } : {}),
-        ...(target.password ? { password: target.password } : {}),
-        ...(target.tls ? { tls: {} } : {}),
-      },
+      redisOptions: { ...perConnection, ...credentials(target) },
     });
   }
   if (target.mode === 'sentinel') {
@@ -56,10 +52,9 @@ export function createRedisConnection(target: RedisTarget, options: CreateRedisO
       retryStrategy,
       sentinels: target.sentinels,
       name: target.name,
-      ...(target.username ? { username: target.username } : {}),
-      ...(target.password ? { password: target.password } : {}),
+      ...credentials(target),
       ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
-      ...(target.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
+      ...(target.tls ? { enableTLSForSentinelMode: true } : {}),
       // After a failover the old master may come back as a replica: a write it refuses means
       // "ask the sentinels again", not an error to hand to the caller.
       reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
@@ -67,7 +62,16 @@ export function createRedisConnection(target: RedisTarget, options: CreateRedisO
       failoverDetector: true,
     });
   }
-  return new Redis(target.url, { ...common, enableAutoPipelining, retryStrategy });
+  // The URL's own user, password and rediss:// come first (ioredis fills the rest from the options).
+  return new Redis(target.url, { ...common, enableAutoPipelining, retryStrategy, ...credentials(target) });
+}
+
+function credentials(auth: RedisAuth): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
+  return {
+    ...(auth.username ? { username: auth.username } : {}),
+    ...(auth.password ? { password: auth.password } : {}),
+    ...(auth.tls ? { tls: auth.tls === true ? {} : (auth.tls satisfies ConnectionOptions) } : {}),
+  };
 }
 
 export function isCluster(client: RedisConnection): client is Cluster {

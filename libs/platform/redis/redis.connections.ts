@@ -3,6 +3,7 @@ import { createRedisConnection, isCluster, RedisConnection, CreateRedisOptions }
 import { REDIS_OPTIONS, RedisConnectionOptions } from './redis.options';
 import { RedisKeys, sameSlotGroups } from './redis.keys';
 import { describeTarget } from './redis.target';
+import { explainRedisError } from './redis.errors';
 
 /**
  * The process's Redis connections, few and long-lived: one for commands (auto-pipelined,
@@ -19,6 +20,7 @@ export class RedisConnections implements OnApplicationShutdown {
   private readonly all: RedisConnection[] = [];
   private readonly logger = new Logger('Redis');
   private lastErrorLog = 0;
+  private lastFailure?: { error: Error; at: number };
 
   constructor(@Inject(REDIS_OPTIONS) private readonly options: RedisConnectionOptions) {
     this.keys = new RedisKeys(options.prefix);
@@ -36,6 +38,15 @@ export class RedisConnections implements OnApplicationShutdown {
     return sameSlotGroups(keys, this.clustered);
   }
 
+  /**
+   * Why the last connection attempt failed, explained, if one failed within `withinMs`: a
+   * refused password shows at connect, while commands then only say NOAUTH or time out.
+   */
+  recentFailure(withinMs = 10_000): string | undefined {
+    if (!this.lastFailure || Date.now() - this.lastFailure.at > withinMs) return undefined;
+    return explainRedisError(this.lastFailure.error);
+  }
+
   /** A new connection for a blocking reader or a subscriber. */
   dedicated(role: string): RedisConnection {
     // A blocking read must survive a reconnect instead of failing after N retries.
@@ -45,10 +56,11 @@ export class RedisConnections implements OnApplicationShutdown {
   private open(role: string, extra: CreateRedisOptions): RedisConnection {
     const connection = createRedisConnection(this.options.target, { connectionName: `${this.options.clientName}:${role}`, ...extra });
     connection.on('error', (error: Error) => {
+      this.lastFailure = { error, at: Date.now() };
       // ioredis reports every failed reconnect; one line per few seconds is enough to act on.
       if (Date.now() - this.lastErrorLog < 5000) return;
       this.lastErrorLog = Date.now();
-      this.logger.error(`${describeTarget(this.options.target)} unreachable (${role}): ${error.message}`);
+      this.logger.error(`${describeTarget(this.options.target)} (${role}): ${explainRedisError(error)}`);
     });
     this.all.push(connection);
     return connection;

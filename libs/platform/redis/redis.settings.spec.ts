@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import '@cleave/platform/config';
 import { RedisSettings } from './redis.settings';
 import { describeTarget, redisTarget } from './redis.target';
@@ -35,5 +38,40 @@ describe('RedisSettings: one way to reach Redis', () => {
     [{ REDIS_CLUSTER_NODES: 'a:70000' }, /host:port pairs/],
   ])('refuses %j', (env, problem) => {
     expect(() => RedisSettings.from(env)).toThrow(problem);
+  });
+
+  describe('credentials and TLS', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cleave-redis-settings-'));
+    const pem = (name: string, kind: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, `-----BEGIN ${kind}-----\nMIIB\n-----END ${kind}-----\n`);
+      return file;
+    };
+    const ca = pem('ca.crt', 'CERTIFICATE');
+    const cert = pem('client.crt', 'CERTIFICATE');
+    const key = pem('client.key', 'PRIVATE KEY');
+
+    it('gives a single server the ACL user and password of the settings, and TLS from rediss://', () => {
+      const settings = RedisSettings.from({ REDIS_URL: 'rediss://redis:6379', REDIS_USERNAME: 'catalog', REDIS_PASSWORD: 'pw', REDIS_TLS_CA_FILE: ca });
+      expect(redisTarget(settings)).toEqual({ mode: 'single', url: 'rediss://redis:6379', username: 'catalog', password: 'pw', tls: { ca: expect.stringContaining('BEGIN CERTIFICATE') } });
+    });
+
+    it('turns TLS on for a redis:// URL with REDIS_TLS, trusting the system CAs without a CA file', () => {
+      expect(redisTarget(RedisSettings.from({ REDIS_URL: 'redis://redis:6379', REDIS_TLS: 'true' }))).toEqual({ mode: 'single', url: 'redis://redis:6379', tls: true });
+    });
+
+    it('takes a client certificate with its key', () => {
+      const target = redisTarget(RedisSettings.from({ REDIS_URL: 'rediss://redis', REDIS_TLS_CERT_FILE: cert, REDIS_TLS_KEY_FILE: key }));
+      expect(target.tls).toEqual({ cert: expect.stringContaining('BEGIN CERTIFICATE'), key: expect.stringContaining('BEGIN PRIVATE KEY') });
+    });
+
+    it.each([
+      [{ REDIS_URL: 'rediss://r', REDIS_TLS_CA_FILE: join(dir, 'missing.crt') }, /REDIS_TLS_CA_FILE.*cannot be read from .*missing\.crt: ENOENT/],
+      [{ REDIS_URL: 'rediss://r', REDIS_TLS_CA_FILE: key }, /REDIS_TLS_CA_FILE.*holds no PEM certificate/],
+      [{ REDIS_URL: 'rediss://r', REDIS_TLS_CERT_FILE: cert }, /REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE go together/],
+      [{ REDIS_URL: 'redis://r', REDIS_TLS_CA_FILE: ca }, /TLS is off: set REDIS_TLS=true or use a rediss:\/\/ REDIS_URL/],
+    ])('refuses %j', (env, problem) => {
+      expect(() => RedisSettings.from(env)).toThrow(problem);
+    });
   });
 });

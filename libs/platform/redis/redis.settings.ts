@@ -1,5 +1,29 @@
+import { readFileSync } from 'node:fs';
 import { defineSettings, setting } from '@cleave/platform/config';
 import { z } from 'zod';
+
+/** A PEM file named by a setting, read once at start: its text, or the reason it is unusable. */
+function pemFile(name: string, kind: 'CERTIFICATE' | 'PRIVATE KEY', doc: string) {
+  const schema = z
+    .string()
+    .optional()
+    .transform((path, ctx) => {
+      if (path === undefined || path === '') return undefined;
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `cannot be read from ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+        return z.NEVER;
+      }
+      if (!new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(text)) {
+        ctx.addIssue({ code: 'custom', message: `${path} holds no PEM ${kind.toLowerCase()} (-----BEGIN ...${kind}-----)` });
+        return z.NEVER;
+      }
+      return text;
+    });
+  return setting.custom(name, schema, { doc });
+}
 
 /** `host:port,host:port`: a list of Redis addresses (cluster nodes or sentinels). */
 function addresses(name: string, doc: string) {
@@ -40,10 +64,13 @@ export class RedisSettings extends defineSettings(
     clusterNodes: addresses('REDIS_CLUSTER_NODES', 'a Redis Cluster instead: some of its nodes (host:port,host:port), from which the rest are discovered'),
     sentinels: addresses('REDIS_SENTINELS', 'a Redis master found through Sentinel instead: the sentinels (host:port,host:port), with REDIS_SENTINEL_NAME'),
     sentinelName: setting.optional('REDIS_SENTINEL_NAME', { doc: 'the master name the sentinels monitor (with REDIS_SENTINELS)' }),
-    username: setting.optional('REDIS_USERNAME', { doc: 'ACL user for the cluster nodes or the Sentinel-managed servers (REDIS_URL carries its own)' }),
-    password: setting.optional('REDIS_PASSWORD', { secret: 'value', doc: 'password for the cluster nodes or the Sentinel-managed servers (REDIS_URL carries its own)' }),
+    username: setting.optional('REDIS_USERNAME', { doc: 'this process\'s Redis ACL user (one per service in production), unless REDIS_URL names its own' }),
+    password: setting.optional('REDIS_PASSWORD', { secret: 'value', doc: 'the password of REDIS_USERNAME (or of the default user), unless REDIS_URL carries its own; from a Secret in production' }),
     sentinelPassword: setting.optional('REDIS_SENTINEL_PASSWORD', { secret: 'value', doc: 'password of the sentinels themselves, when they require one' }),
-    tls: setting.boolean('REDIS_TLS', { default: false, doc: 'TLS to the cluster nodes or the Sentinel-managed servers (REDIS_URL says it with rediss://)' }),
+    tls: setting.boolean('REDIS_TLS', { default: false, doc: 'TLS to Redis (the cluster nodes, the Sentinel-managed servers, or REDIS_URL, which also says it with rediss://)' }),
+    tlsCa: pemFile('REDIS_TLS_CA_FILE', 'CERTIFICATE', 'PEM file of the CA that signed Redis\'s certificate (default: the system\'s trusted CAs); with TLS on'),
+    tlsCert: pemFile('REDIS_TLS_CERT_FILE', 'CERTIFICATE', 'PEM client certificate, when Redis requires one (tls-auth-clients yes), with REDIS_TLS_KEY_FILE'),
+    tlsKey: pemFile('REDIS_TLS_KEY_FILE', 'PRIVATE KEY', 'PEM private key of REDIS_TLS_CERT_FILE'),
     replicasToAck: setting.int('REDIS_EVENT_REPLICAS', {
       default: (context) => (context.env.REDIS_CLUSTER_NODES || context.env.REDIS_SENTINELS ? 1 : 0),
       defaultDoc: '1 with REDIS_CLUSTER_NODES or REDIS_SENTINELS, else 0',
@@ -65,6 +92,9 @@ export class RedisSettings extends defineSettings(
     }
     if (values.sentinels && !values.sentinelName) problems.push('REDIS_SENTINELS needs REDIS_SENTINEL_NAME: the master name the sentinels monitor');
     if (!values.sentinels && values.sentinelName) problems.push('REDIS_SENTINEL_NAME is set without REDIS_SENTINELS');
+    if (!values.tlsCert !== !values.tlsKey) problems.push('REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE go together: a client certificate needs its key');
+    const tlsOn = values.tls || (!values.clusterNodes && !values.sentinels && values.url.startsWith('rediss:'));
+    if ((values.tlsCa || values.tlsCert) && !tlsOn) problems.push('REDIS_TLS_CA_FILE or REDIS_TLS_CERT_FILE is set but TLS is off: set REDIS_TLS=true or use a rediss:// REDIS_URL');
     return problems;
   },
 ) {}

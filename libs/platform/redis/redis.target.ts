@@ -5,25 +5,41 @@ export interface RedisAddress {
   port: number;
 }
 
-/** Credentials and TLS for servers a cluster or the sentinels point at (a URL carries its own). */
+/** TLS to Redis: the CA to trust (else the system's), and a client certificate if Redis asks for one. PEM text. */
+export interface RedisTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+/** Credentials and TLS for the servers (a URL's own user, password and rediss:// come first). */
 export interface RedisAuth {
   username?: string;
   password?: string;
-  tls?: boolean;
+  /** `true`: TLS trusting the system's CAs. */
+  tls?: boolean | RedisTls;
 }
 
 /** How this system reaches Redis: one server, a Redis Cluster, or a master found through Sentinel. */
 export type RedisTarget =
-  | { mode: 'single'; url: string }
+  | ({ mode: 'single'; url: string } & RedisAuth)
   | ({ mode: 'cluster'; nodes: RedisAddress[] } & RedisAuth)
   | ({ mode: 'sentinel'; sentinels: RedisAddress[]; name: string; sentinelPassword?: string } & RedisAuth);
 
 /** The target the settings describe (they were validated to name exactly one). */
-export function redisTarget(settings: Pick<RedisSettings, 'url' | 'clusterNodes' | 'sentinels' | 'sentinelName' | 'username' | 'password' | 'sentinelPassword' | 'tls'>): RedisTarget {
+export function redisTarget(
+  settings: Pick<RedisSettings, 'url' | 'clusterNodes' | 'sentinels' | 'sentinelName' | 'username' | 'password' | 'sentinelPassword' | 'tls' | 'tlsCa' | 'tlsCert' | 'tlsKey'>,
+): RedisTarget {
+  const files: RedisTls = {
+    ...(settings.tlsCa ? { ca: settings.tlsCa } : {}),
+    ...(settings.tlsCert ? { cert: settings.tlsCert } : {}),
+    ...(settings.tlsKey ? { key: settings.tlsKey } : {}),
+  };
+  const tlsOn = settings.tls || (!settings.clusterNodes && !settings.sentinels && settings.url.startsWith('rediss:'));
   const auth: RedisAuth = {
     ...(settings.username ? { username: settings.username } : {}),
     ...(settings.password ? { password: settings.password } : {}),
-    ...(settings.tls ? { tls: true } : {}),
+    ...(tlsOn ? { tls: Object.keys(files).length ? files : true } : {}),
   };
   if (settings.clusterNodes) return { mode: 'cluster', nodes: settings.clusterNodes, ...auth };
   if (settings.sentinels) {
@@ -35,7 +51,7 @@ export function redisTarget(settings: Pick<RedisSettings, 'url' | 'clusterNodes'
       ...auth,
     };
   }
-  return { mode: 'single', url: settings.url };
+  return { mode: 'single', url: settings.url, ...auth };
 }
 
 /** The target for logs: where, never a password. */
