@@ -1,6 +1,6 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -23,21 +23,12 @@ export interface TestCertificates {
   clientKey: string;
 }
 
-/** A CA and two certificates it signs, made with openssl in a temp dir. */
+/** A CA and two certificates it signs, made by the deployment's own deploy/redis/make-certs.sh. */
 export function makeCertificates(): TestCertificates {
   if (spawnSync('openssl', ['version']).error) throw new Error('This test makes its own certificates and needs openssl on the PATH (Debian: apt-get install -y openssl).');
   const dir = mkdtempSync(join(tmpdir(), 'cleave-tls-'));
+  execFileSync('sh', [join(ROOT, 'deploy/redis/make-certs.sh'), dir, '127.0.0.1', 'localhost'], { stdio: 'pipe' });
   const file = (name: string) => join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Cleave test CA', '-keyout', 'ca.key', '-out', 'ca.crt');
-  // The extensions: the names the certificate is valid for, what it may be used for.
-  const signed = (name: string, subject: string, extensions: string) => {
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', `${name}.key`, '-out', `${name}.csr`);
-    writeFileSync(file(`${name}.ext`), extensions);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', `${name}.crt`, '-extfile', `${name}.ext`);
-  };
-  signed('redis', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  signed('client', '/CN=cleave-client', 'extendedKeyUsage=clientAuth\n');
   return {
     dir,
     caFile: file('ca.crt'),
