@@ -32,15 +32,27 @@ function dockerCompose(): string {
 }
 
 function config(env: Record<string, string>, ...args: string[]): string {
+  return configOf(['docker-compose.yml'], env, ...args);
+}
+
+function configOf(files: string[], env: Record<string, string>, ...args: string[]): string {
   try {
-    return execFileSync(dockerCompose(), ['-f', 'docker-compose.yml', 'config', ...args], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(dockerCompose(), [...files.flatMap((f) => ['-f', f]), 'config', ...args], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const { stderr, stdout } = error as { stderr?: string; stdout?: string };
     throw new Error(`docker-compose config failed:\n${stdout ?? ''}${stderr ?? ''}`);
   }
 }
 
-const env = { JWT_SECRET: 'test-secret-test-secret-test-secret', POSTGRES_PASSWORD: 'test-postgres-password', CLEAVE_BUS_SEAL_KEY: 'test-seal-key-test-seal-key-test-seal' };
+/** The users deploy/redis/redis-server.sh gives Redis: its `services=` line. */
+const redisUsers = /^services="([^"]+)"/m.exec(readFileSync(join(root, 'deploy/redis/redis-server.sh'), 'utf8'))![1].split(' ');
+const redisPasswords = Object.fromEntries(redisUsers.map((user) => [`REDIS_PASSWORD_${user.toUpperCase()}`, `test-redis-password-of-${user}`]));
+const env = {
+  JWT_SECRET: 'test-secret-test-secret-test-secret',
+  POSTGRES_PASSWORD: 'test-postgres-password',
+  CLEAVE_BUS_SEAL_KEY: 'test-seal-key-test-seal-key-test-seal',
+  ...redisPasswords,
+};
 const compose = parse(config(env)) as { services: Record<string, Service> };
 const topology = JSON.parse(readFileSync(join(root, 'config/topology/split.json'), 'utf8')) as {
   processes: Record<string, { gateway?: boolean; modules?: string[]; critical?: boolean }>;
@@ -60,6 +72,10 @@ describe('docker-compose.yml (docker-compose config)', () => {
     const service = compose.services[name];
     expect(service).toBeDefined();
     expect(service.environment).toMatchObject({ CLEAVE_TOPOLOGY: 'split', CLEAVE_PROCESS: name, REDIS_URL: 'redis://redis:6379' });
+    // Its own Redis user, whose password Redis is given too.
+    expect(redisUsers).toContain(name);
+    expect(service.environment).toMatchObject({ REDIS_USERNAME: name, REDIS_PASSWORD: `test-redis-password-of-${name}` });
+    expect(compose.services.redis.environment?.[`REDIS_PASSWORD_${name.toUpperCase()}`]).toBe(`test-redis-password-of-${name}`);
     const entry = service.command?.find((part) => part.endsWith('main.js'));
     expect(entry).toBe(`dist/apps/${name}/src/main.js`);
     expect(existsSync(join(root, `apps/${name}/src/main.ts`))).toBe(true);
@@ -125,4 +141,21 @@ describe('docker-compose.yml (docker-compose config)', () => {
     expect(await probe(port)).toBe(1);
     // Three node processes started one after another: on a loaded machine, more than Jest's 5 s.
   }, 40_000);
+
+  it('runs Redis with an ACL user per service, and refuses to start without each one\'s password', () => {
+    const redis = compose.services.redis as Service & { entrypoint?: string[] };
+    expect(redis.entrypoint).toEqual(['sh', '/opt/cleave/redis-server.sh']);
+    for (const user of redisUsers) expect(() => config({ ...env, [`REDIS_PASSWORD_${user.toUpperCase()}`]: '' }, '-q')).toThrow(new RegExp(`set REDIS_PASSWORD_${user.toUpperCase()}`));
+  });
+
+  it('with docker-compose.tls.yml, has every process reach Redis over TLS, checking its certificate', () => {
+    const tls = parse(configOf(['docker-compose.yml', 'docker-compose.tls.yml'], env)) as { services: Record<string, Service & { volumes?: string[] }> };
+    expect(tls.services.redis.environment).toMatchObject({ REDIS_TLS_CERT_FILE: '/tls/redis.crt', REDIS_TLS_KEY_FILE: '/tls/redis.key', REDIS_TLS_CA_FILE: '/tls/ca.crt' });
+    expect(tls.services.redis.healthcheck?.test).toEqual(expect.arrayContaining(['--tls', '--cacert', '/tls/ca.crt']));
+    for (const name of Object.keys(topology.processes)) {
+      const service = tls.services[name];
+      expect({ name, env: service.environment }).toMatchObject({ name, env: { REDIS_URL: 'rediss://redis:6379', REDIS_TLS_CA_FILE: '/etc/cleave/redis-tls/ca.crt', REDIS_USERNAME: name } });
+      expect(service.volumes?.map(String).join(' ')).toContain('/etc/cleave/redis-tls/ca.crt');
+    }
+  });
 });
