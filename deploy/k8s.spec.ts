@@ -102,7 +102,14 @@ describe('Kubernetes manifests (kubectl kustomize deploy/)', () => {
     const configMaps = (container.envFrom ?? []).map((e) => e.configMapRef?.name);
     expect(configMaps).toHaveLength(1);
     const settings = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === configMaps[0])!;
-    expect(settings.data).toMatchObject({ CLEAVE_TOPOLOGY: 'split', REDIS_URL: 'redis://redis:6379', NODE_ENV: 'production', CLEAVE_CONFIG_DIR: '/etc/cleave' });
+    expect(settings.data).toMatchObject({ CLEAVE_TOPOLOGY: 'split', REDIS_URL: 'rediss://redis:6379', NODE_ENV: 'production', CLEAVE_CONFIG_DIR: '/etc/cleave' });
+    // Redis as its own user, over TLS trusting the CA of cleave-redis-tls (and nothing else of that Secret).
+    expect(env.get('REDIS_USERNAME')?.value).toBe(name);
+    expect(env.get('REDIS_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'cleave-secrets', key: `REDIS_PASSWORD_${name.toUpperCase()}` });
+    const caFile = settings.data!.REDIS_TLS_CA_FILE;
+    const caMount = container.volumeMounts?.find((m) => caFile.startsWith(`${m.mountPath}/`));
+    const caVolume = pod.volumes?.find((v) => v.name === caMount?.name);
+    expect(caVolume?.secret).toEqual({ secretName: 'cleave-redis-tls', items: [{ key: 'ca.crt', path: caFile.slice(caMount!.mountPath.length + 1) }] });
     const mount = container.volumeMounts?.find((m) => m.mountPath === '/etc/cleave');
     const volume = pod.volumes?.find((v) => v.name === mount?.name);
     const config = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === volume?.configMap?.name)!;
@@ -129,6 +136,22 @@ describe('Kubernetes manifests (kubectl kustomize deploy/)', () => {
     } else {
       expect(budget).toBeUndefined();
     }
+  });
+
+  it('runs Redis on TLS only with an ACL user per process, the passwords from the Secret', () => {
+    const pod = podSpec(statefulSets.get('redis')!);
+    const [container] = pod.containers;
+    expect(container.command).toEqual(['sh', '/opt/cleave/redis-server.sh']);
+    const env = new Map((container.env ?? []).map((e) => [e.name, e]));
+    for (const name of Object.keys(topology.processes)) {
+      expect(env.get(`REDIS_PASSWORD_${name.toUpperCase()}`)?.valueFrom?.secretKeyRef).toEqual({ name: 'cleave-secrets', key: `REDIS_PASSWORD_${name.toUpperCase()}` });
+    }
+    expect(env.get('REDIS_TLS_CERT_FILE')?.value).toMatch(/^\/tls\//);
+    expect(pod.volumes?.find((v) => v.name === 'tls')?.secret?.secretName).toBe('cleave-redis-tls');
+    // The script in the ConfigMap is deploy/redis/redis-server.sh, byte for byte.
+    const script = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === pod.volumes?.find((v) => v.name === 'script')?.configMap?.name)!;
+    expect(script.data!['redis-server.sh']).toBe(readFileSync(join(root, 'deploy/redis/redis-server.sh'), 'utf8'));
+    expect(container.readinessProbe?.exec?.command).toEqual(expect.arrayContaining(['--tls', 'ping']));
   });
 
   it('runs two instances of the gateway and of catalog at least', () => {
