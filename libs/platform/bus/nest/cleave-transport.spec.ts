@@ -12,6 +12,7 @@ import { ensureRedis } from '../../../../test/support/redis';
 import { InProcessClient } from '../transports/in-process/in-process.client';
 import { CleaveClient } from './cleave.client';
 import { CleaveServer } from './cleave.server';
+import { BusExceptionFilter } from '../bus-exception.filter';
 import { CleaveTransportOptions } from './cleave-transport.options';
 
 const INSTANCE = Symbol('instance');
@@ -123,6 +124,18 @@ class PingController {
 
 @Module({ controllers: [PingController] })
 class PingModule {}
+
+/** Nest's pipes as they come: ParseIntPipe throws BadRequestException, an HttpException. */
+@Controller()
+class StrictController {
+  @MessagePattern('third')
+  third(@Payload(ParseIntPipe) n: number): number {
+    return n / 3;
+  }
+}
+
+@Module({ controllers: [StrictController] })
+class StrictModule {}
 
 @Injectable()
 class Caller {
@@ -245,6 +258,23 @@ describe('CleaveServer and CleaveClient in plain Nest apps, over Redis', () => {
       await expect(answer).resolves.toBe('pong');
     } finally {
       await server.close();
+    }
+  });
+
+  it('keeps the status of an HttpException from a pipe when the app uses BusExceptionFilter; without it, Nest makes it a 500', async () => {
+    const strict = await NestFactory.createMicroservice(StrictModule, { strategy: new CleaveServer({ ...options, app: 'strict' }), logger: false });
+    strict.useGlobalFilters(new BusExceptionFilter());
+    await strict.listen();
+    const plain = await NestFactory.createMicroservice(StrictModule, { strategy: new CleaveServer({ ...options, app: 'strict' }), logger: false });
+    try {
+      await expect(firstValueFrom(math.send('third', '9'))).resolves.toBe(3);
+      await expect(firstValueFrom(math.send('third', 'x'))).rejects.toMatchObject({ status: 400, code: 'BAD_REQUEST', message: expect.stringMatching(/numeric string/) });
+      await strict.close();
+      await plain.listen();
+      await expect(firstValueFrom(math.send('third', 'x'))).rejects.toMatchObject({ status: 500, code: 'INTERNAL' });
+    } finally {
+      await strict.close();
+      await plain.close();
     }
   });
 
