@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, Req, Res } from '@nestjs/common';
-import { ApiNotModifiedResponse, ApiOkResponse, ApiResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiNotModifiedResponse, ApiOkResponse, ApiResponse } from '@nestjs/swagger';
 import { CleaveError, NotFoundError } from '@cleave/contracts/kernel/errors';
 import { DashboardRequest, DashboardSession } from '../session/dashboard-session';
 import { Asset, DashboardAssets } from './dashboard-assets';
@@ -55,6 +55,9 @@ export class DashboardPageController {
   ) {}
 
   @Get()
+  // No guard (it answers the page to anyone, with the status saying who may see it): its access is declared here.
+  @ApiCookieAuth('dashboardSession')
+  @ApiBearerAuth('bearer')
   @ApiOkResponse({ description: 'The page, for an administrator (by session cookie or bearer token)', content: HTML })
   @ApiResponse({ status: 401, description: 'The same page, showing the sign-in form: nobody is signed in', content: HTML })
   @ApiResponse({ status: 403, description: 'The same page, saying administrators only: the caller is not one', content: HTML })
