@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -51,6 +51,15 @@ async function instanceViews(url: string, token: string): Promise<InstanceView[]
 const getProductTimeout = (view: InstanceView) =>
   (view.settings.resilience.value as { targets: { catalog: { patterns: { getProduct: { timeoutMs: number } } } } }).targets.catalog.patterns.getProduct.timeoutMs;
 
+const SHOP = 'https://shop.example';
+
+/** What a browser page of `origin` is told it may read: a preflight's Access-Control-Allow-Origin, and a request's. */
+async function corsFor(url: string, origin: string): Promise<{ preflight?: string; request?: string }> {
+  const preflight = await request(url).options('/products').set('Origin', origin).set('Access-Control-Request-Method', 'GET').expect(204);
+  const answer = await request(url).get('/products').set('Origin', origin).expect(200);
+  return { preflight: preflight.headers['access-control-allow-origin'], request: answer.headers['access-control-allow-origin'] };
+}
+
 function logged(instance: Instance, pattern: RegExp): void {
   expect(instance.output.join('\n')).toMatch(pattern);
 }
@@ -63,7 +72,8 @@ describe('live configuration in one process: watched files', () => {
 
   beforeAll(async () => {
     dir = configDir();
-    system = await CleaveSystem.start('monolith', { env: { REDIS_URL: 'redis://127.0.0.1:1', CLEAVE_CONFIG_DIR: dir, ...SLOW_READS } });
+    // No CLEAVE_CORS_ORIGINS in the environment (empty is unset), which would win over the file.
+    system = await CleaveSystem.start('monolith', { env: { REDIS_URL: 'redis://127.0.0.1:1', CLEAVE_CONFIG_DIR: dir, CLEAVE_CORS_ORIGINS: '', ...SLOW_READS } });
     admin = await adminToken(system.gatewayUrl);
     productId = (await createProduct(system.gatewayUrl, admin)).id;
   });
@@ -110,6 +120,21 @@ describe('live configuration in one process: watched files', () => {
     // debug adds a line per HTTP request.
     await request(url).get('/products').expect(200);
     await eventually(async () => logged(monolith, /"level":"debug".*"msg":"GET \/products/));
+  });
+
+  it('follows CLEAVE_CORS_ORIGINS in the watched file: an origin added is allowed from the next request', async () => {
+    const url = system.gatewayUrl;
+    const file = join(dir, 'test.env');
+    const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    expect(await corsFor(url, SHOP)).toEqual({ preflight: undefined, request: undefined });
+    writeFileSync(file, `${before}CLEAVE_CORS_ORIGINS=${SHOP}\n`);
+    try {
+      await eventually(async () => expect(await corsFor(url, SHOP)).toEqual({ preflight: SHOP, request: SHOP }));
+      expect((await corsFor(url, 'https://evil.example')).request).toBeUndefined();
+    } finally {
+      writeFileSync(file, before);
+    }
+    await eventually(async () => expect((await corsFor(url, SHOP)).request).toBeUndefined());
   });
 
   it('shows /config to administrators only, with secrets masked', async () => {
@@ -181,6 +206,20 @@ describe('live configuration split: npm run config:reload over Redis', () => {
     expect(views.find((v) => v.process === 'orders')!.settings.CLEAVE_PAYMENTS_FAILURE_RATE).toMatchObject({ value: 0.5 });
     expect((await reload('--reset')).code).toBe(0);
     for (const view of await instanceViews(url, admin)) expect(view.settings.LOG_LEVEL).toMatchObject({ value: 'info', source: 'default' });
+  });
+
+  it('carries a CORS origin added by a reload override to the gateway, live', async () => {
+    const url = system.gatewayUrl;
+    const configured = system.environment.CLEAVE_CORS_ORIGINS;
+    expect(await corsFor(url, SHOP)).toEqual({ preflight: undefined, request: undefined });
+    try {
+      expect((await reload(`CLEAVE_CORS_ORIGINS=${configured},${SHOP}`)).code).toBe(0);
+      await eventually(async () => expect(await corsFor(url, SHOP)).toEqual({ preflight: SHOP, request: SHOP }));
+      expect((await corsFor(url, configured)).request).toBe(configured);
+    } finally {
+      await reload('--reset');
+    }
+    await eventually(async () => expect((await corsFor(url, SHOP)).request).toBeUndefined());
   });
 
   it('refuses an invalid change in every process, which keeps what it runs with', async () => {

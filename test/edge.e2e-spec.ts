@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { CleaveSystem } from './support/system';
-import { mappedRoutes, OpenApiDocument, operations, typeCheckAgainst, validationProblems } from './support/openapi';
+import { mappedRoutes, OpenApiDocument, operations, resolve, SchemaObject, typeCheckAgainst, validationProblems } from './support/openapi';
 import { accessFlows } from './flows/access.flows';
 import { fuzzFlows } from './flows/fuzz.flows';
 
@@ -32,6 +32,35 @@ export async function journey(): Promise<string> {
   return [token, price, ready, status].join();
 }
 `;
+
+/**
+ * What is wrong with an operation's success answers, empty when nothing: each needs a
+ * description, and a body described by a schema with some shape (JSON), a media type that is
+ * not JSON (text/plain, text/html, text/event-stream...), or no body at all (204).
+ */
+function successProblems(document: OpenApiDocument, responses: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const successes = Object.entries(responses).filter(([status]) => /^2\d\d$/.test(status));
+  if (!successes.length) problems.push('no 2xx answer');
+  for (const [status, answer] of successes) {
+    const { description, content } = answer as { description?: string; content?: Record<string, { schema?: SchemaObject }> };
+    if (!description) problems.push(`${status} has no description`);
+    const media = Object.entries(content ?? {});
+    if (status === '204') {
+      if (media.length) problems.push('204 has a body');
+      continue;
+    }
+    if (!media.length) problems.push(`${status} has no content`);
+    for (const [type, { schema }] of media) {
+      if (!type.includes('json')) continue;
+      let shape = resolve(document, schema);
+      if (shape?.type === 'array') shape = resolve(document, shape.items);
+      const shapeless = !shape || (shape.type === 'object' && !shape.properties && !shape.additionalProperties);
+      if (shapeless) problems.push(`${status} ${type} has no schema beyond ${JSON.stringify(schema)}`);
+    }
+  }
+  return problems;
+}
 
 function edgeContract(topology: string, start: () => Promise<CleaveSystem>): void {
   describe(`the public edge, ${topology}`, () => {
@@ -68,6 +97,23 @@ function edgeContract(topology: string, start: () => Promise<CleaveSystem>): voi
         }
         expect(document.paths['/orders/{id}'].get.responses['200']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/OrderViewDto' } } } });
         expect(document.components.schemas.ErrorBodyDto.required).toEqual(expect.arrayContaining(['statusCode', 'error', 'message', 'traceId']));
+      });
+
+      it('describes every success answer: a described body, a non-JSON media type, or a 204', () => {
+        const problems = operations(document).map(({ key, operation }) => ({ key, problems: successProblems(document, operation.responses) }));
+        expect(problems.filter((p) => p.problems.length)).toEqual([]);
+        expect(document.paths['/metrics'].get.responses['200']).toMatchObject({ content: { 'text/plain': expect.any(Object) } });
+        expect(document.paths['/dashboard'].get.responses['200']).toMatchObject({ content: { 'text/html': expect.any(Object) } });
+        expect(document.paths['/dashboard/stream'].get.responses['200']).toMatchObject({ content: { 'text/event-stream': expect.any(Object) } });
+        expect(document.paths['/dead-letters/{event}/{id}'].get.responses['200']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/DeadLetterDto' } } } });
+      });
+
+      it('documents how opening a dashboard session fails: 401 without a valid token, 403 for a non-administrator', () => {
+        const open = document.paths['/dashboard/session'].post;
+        const error = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBodyDto' } } } };
+        expect(open.responses).toMatchObject({ '401': error, '403': error });
+        expect(open.security).toEqual([{ bearer: [] }]);
+        expect(open.requestBody).toBeUndefined();
       });
 
       it('passes a validator (@apidevtools/swagger-parser)', () => {

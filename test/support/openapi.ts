@@ -31,6 +31,7 @@ export interface SchemaObject {
   minLength?: number;
   maxLength?: number;
   allOf?: SchemaObject[];
+  additionalProperties?: boolean | SchemaObject;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];

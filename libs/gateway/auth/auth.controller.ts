@@ -1,7 +1,7 @@
 import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiResponse } from '@nestjs/swagger';
 import { Registration, UsersClient } from '@cleave/contracts/users/users.contract';
-import { LoginResultDto } from '../http/openapi/views.dto';
+import { LoginResultDto, RegistrationDto } from '../http/openapi/views.dto';
 import { LimitedBy } from '../rate-limit/rate-limit.guards';
 import { AuthUser } from './auth-user';
 import { LoginDto, LogoutDto, RefreshDto, RegisterDto } from './auth.dto';
@@ -20,6 +20,7 @@ export class AuthController {
 
   @Post('register')
   @Header('Cache-Control', 'no-store')
+  @ApiResponse({ status: 201, type: RegistrationDto, description: 'Registered, or the email already has an account (its owner is told by email)' })
   /** The same answer whether or not the email has an account (its owner is notified instead). */
   register(@Body() body: RegisterDto): Promise<Registration> {
     return this.users.register({ email: body.email, password: body.password, name: body.name });
@@ -28,7 +29,7 @@ export class AuthController {
   @Post('login')
   @Header('Cache-Control', 'no-store')
   @HttpCode(HttpStatus.OK)
-  @ApiResponse({ status: 200, type: LoginResultDto })
+  @ApiResponse({ status: 200, type: LoginResultDto, description: 'Signed in' })
   login(@Body() body: LoginDto): Promise<LoginResult> {
     return this.auth.login(body);
   }
@@ -37,7 +38,7 @@ export class AuthController {
   @Post('refresh')
   @Header('Cache-Control', 'no-store')
   @HttpCode(HttpStatus.OK)
-  @ApiResponse({ status: 200, type: LoginResultDto })
+  @ApiResponse({ status: 200, type: LoginResultDto, description: 'New tokens; the refresh token sent is spent' })
   refresh(@Body() body: RefreshDto): Promise<LoginResult> {
     return this.auth.refresh(body.refreshToken);
   }
@@ -46,6 +47,7 @@ export class AuthController {
   @Post('logout')
   @UseGuards(JwtAuthGuard)
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Signed out: no body' })
   logout(@CurrentUser() user: AuthUser, @Body() body: LogoutDto): Promise<void> {
     return this.auth.logout(user.id, body?.refreshToken);
   }

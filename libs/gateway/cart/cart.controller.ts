@@ -17,32 +17,32 @@ export class CartController {
   constructor(private readonly cart: CartClient) {}
 
   @Get()
-  @ApiResponse({ status: 200, type: CartViewDto })
+  @ApiResponse({ status: 200, type: CartViewDto, description: "The caller's cart" })
   get(@CurrentUser() user: AuthUser): Promise<CartView> {
     return this.cart.getCart({ userId: user.id });
   }
 
   @Post('items')
   @HttpCode(200)
-  @ApiResponse({ status: 200, type: CartViewDto })
+  @ApiResponse({ status: 200, type: CartViewDto, description: 'The cart, with the item added' })
   add(@CurrentUser() user: AuthUser, @Body() body: AddCartItemDto): Promise<CartView> {
     return this.cart.addItem({ userId: user.id, productId: body.productId, quantity: body.quantity });
   }
 
   @Put('items/:productId')
-  @ApiResponse({ status: 200, type: CartViewDto })
+  @ApiResponse({ status: 200, type: CartViewDto, description: 'The cart, with the new quantity' })
   set(@CurrentUser() user: AuthUser, @Param('productId', ParseUUIDPipe) productId: string, @Body() body: SetCartItemDto): Promise<CartView> {
     return this.cart.setItem({ userId: user.id, productId, quantity: body.quantity });
   }
 
   @Delete('items/:productId')
-  @ApiResponse({ status: 200, type: CartViewDto })
+  @ApiResponse({ status: 200, type: CartViewDto, description: 'The cart, without the item' })
   remove(@CurrentUser() user: AuthUser, @Param('productId', ParseUUIDPipe) productId: string): Promise<CartView> {
     return this.cart.removeItem({ userId: user.id, productId });
   }
 
   @Delete()
-  @ApiResponse({ status: 200, type: CartViewDto })
+  @ApiResponse({ status: 200, type: CartViewDto, description: 'The cart, emptied' })
   clear(@CurrentUser() user: AuthUser): Promise<CartView> {
     return this.cart.clearCart({ userId: user.id });
   }
@@ -51,7 +51,7 @@ export class CartController {
   @LimitedBy('checkout')
   @UseGuards(UserRateLimitGuard)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key returns the same order instead of a second one' })
-  @ApiResponse({ status: 201, type: OrderViewDto })
+  @ApiResponse({ status: 201, type: OrderViewDto, description: 'The order placed from the cart (PENDING until stock and payment confirm it)' })
   checkout(@CurrentUser() user: AuthUser, @Body() body: CheckoutDto, @IdempotencyKey() idempotencyKey?: string): Promise<OrderView> {
     return this.cart.checkout({ userId: user.id, idempotencyKey, paymentMethod: body.paymentMethod });
   }

@@ -1,15 +1,13 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse } from '@nestjs/swagger';
 import { ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { ConfigViews, InstanceConfigView } from '@cleave/platform/config-sync';
 import { PROCESS_IDENTITY, ProcessIdentity } from '@cleave/platform/process';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { RolesGuard } from '../auth/roles.guard';
-
-export interface ProcessConfigView {
-  process: string;
-  instances: InstanceConfigView[];
-}
+import { SettingViewDto, SystemConfigDto } from './config.dto';
+import type { SystemConfigView } from './config.view';
 
 const READ_TIMEOUT_MS = 2000;
 
@@ -21,6 +19,8 @@ const READ_TIMEOUT_MS = 2000;
 @Controller('config')
 @UseGuards(JwtAuthGuard, RolesGuard)
 @Roles('admin')
+// SettingViewDto is reached only through a map (additionalProperties), which the explorer does not follow.
+@ApiExtraModels(SettingViewDto)
 export class ConfigController {
   constructor(
     private readonly views: ConfigViews,
@@ -28,7 +28,8 @@ export class ConfigController {
   ) {}
 
   @Get()
-  async config(): Promise<{ topology: string; processes: ProcessConfigView[] }> {
+  @ApiOkResponse({ type: SystemConfigDto, description: "Every process's instances and the settings each runs with" })
+  async config(): Promise<SystemConfigView> {
     const views = await this.read();
     const order = this.identity.topology.processNames;
     const processes = order.map((process) => ({

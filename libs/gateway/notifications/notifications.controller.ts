@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, MessageEvent, Post, Query, Sse, UseGuards } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
+import { ApiEventStream } from '../http/openapi/media';
 import { NotificationViewDto, UpdatedCountDto } from '../http/openapi/views.dto';
 import { Observable } from 'rxjs';
 import { BadRequestError } from '@cleave/contracts/kernel/errors';
@@ -20,7 +21,7 @@ export class NotificationsController {
 
   /** Newest first. */
   @Get()
-  @ApiResponse({ status: 200, type: [NotificationViewDto] })
+  @ApiResponse({ status: 200, type: [NotificationViewDto], description: "The caller's notifications, newest first" })
   list(@CurrentUser() user: AuthUser, @Query() query: ListNotificationsQueryDto): Promise<NotificationView[]> {
     return this.notifications.listForUser({ userId: user.id, unreadOnly: query.unread, limit: query.limit });
   }
@@ -28,7 +29,7 @@ export class NotificationsController {
   /** The given notifications of the caller (others' ids are ignored), or all of them. */
   @Post('read')
   @HttpCode(HttpStatus.OK)
-  @ApiResponse({ status: 200, type: UpdatedCountDto })
+  @ApiResponse({ status: 200, type: UpdatedCountDto, description: 'How many were marked read' })
   markRead(@CurrentUser() user: AuthUser, @Body() body: MarkReadDto): Promise<{ updated: number }> {
     return this.notifications.markRead({ userId: user.id, ids: body.ids });
   }
@@ -40,6 +41,7 @@ export class NotificationsController {
    */
   @Sse('stream')
   @TokenInQuery()
+  @ApiEventStream('`event: notification`, `id: <seq>`: what was recorded after `Last-Event-ID` (or `?after=`), then each new one', NotificationViewDto)
   stream(@CurrentUser() user: AuthUser, @Query() query: StreamQueryDto, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
     return this.streams.openStream(user.id, resumeAfter(lastEventId, query.after));
   }

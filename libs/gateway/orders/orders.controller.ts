@@ -21,7 +21,7 @@ export class OrdersController {
   @LimitedBy('checkout')
   @UseGuards(UserRateLimitGuard)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key returns the same order instead of a second one' })
-  @ApiResponse({ status: 201, type: OrderViewDto })
+  @ApiResponse({ status: 201, type: OrderViewDto, description: 'The order, placed (PENDING until stock and payment confirm it)' })
   place(@CurrentUser() user: AuthUser, @Body() body: PlaceOrderDto, @IdempotencyKey() idempotencyKey?: string): Promise<OrderView> {
     const items = body.items.map(({ productId, quantity }) => ({ productId, quantity }));
     return this.orders.placeOrder({ userId: user.id, items, idempotencyKey, paymentMethod: body.paymentMethod });
@@ -29,7 +29,7 @@ export class OrdersController {
 
   /** The caller's order history, newest first. */
   @Get()
-  @ApiResponse({ status: 200, type: OrderPageDto })
+  @ApiResponse({ status: 200, type: OrderPageDto, description: "A page of the caller's orders, newest first" })
   list(@CurrentUser() user: AuthUser, @Query() query: ListOrdersQuery): Promise<OrderPage> {
     return this.orders.listOrders({ ...query, userId: user.id });
   }
@@ -37,14 +37,14 @@ export class OrdersController {
   /** Admin: everyone's orders, or one user's. */
   @Get('all')
   @Roles('admin')
-  @ApiResponse({ status: 200, type: OrderPageDto })
+  @ApiResponse({ status: 200, type: OrderPageDto, description: 'A page of orders, newest first' })
   listAll(@Query() query: AdminListOrdersQuery): Promise<OrderPage> {
     return this.orders.listOrders(query);
   }
 
   /** The caller's order; an admin sees any. */
   @Get(':id')
-  @ApiResponse({ status: 200, type: OrderViewDto })
+  @ApiResponse({ status: 200, type: OrderViewDto, description: 'The order' })
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<OrderView> {
     return this.orders.getOrder({ id, userId: ownerScope(user) });
   }
@@ -52,14 +52,14 @@ export class OrdersController {
   /** Before shipping: refunds the payment and puts the stock back. */
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiResponse({ status: 200, type: OrderViewDto })
+  @ApiResponse({ status: 200, type: OrderViewDto, description: 'The order, cancelled' })
   cancel(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() body: CancelOrderDto): Promise<OrderView> {
     return this.orders.cancelOrder({ id, userId: ownerScope(user), reason: body.reason });
   }
 
   @Patch(':id/status')
   @Roles('admin')
-  @ApiResponse({ status: 200, type: OrderViewDto })
+  @ApiResponse({ status: 200, type: OrderViewDto, description: 'The order, with its new status' })
   setStatus(@Param('id', ParseUUIDPipe) id: string, @Body() body: SetStatusDto): Promise<OrderView> {
     return this.orders.setStatus({ id, status: body.status });
   }

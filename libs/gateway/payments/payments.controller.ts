@@ -13,7 +13,7 @@ export class PaymentsController {
 
   /** An order's payment: a customer sees their own only (404 otherwise), an admin any. */
   @Get(':id/payment')
-  @ApiResponse({ status: 200, type: PaymentViewDto })
+  @ApiResponse({ status: 200, type: PaymentViewDto, description: "The order's payment" })
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) orderId: string): Promise<PaymentView> {
     return this.payments.getPayment({ orderId, userId: ownerScope(user) });
   }

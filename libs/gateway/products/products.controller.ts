@@ -19,14 +19,14 @@ export class ProductsController {
   @Post()
   @UseGuards(JwtAuthGuard, RolesGuard)
   @Roles('admin')
-  @ApiResponse({ status: 201, type: ProductViewDto })
+  @ApiResponse({ status: 201, type: ProductViewDto, description: 'The product, created' })
   create(@Body() body: CreateProductDto): Promise<ProductView> {
     return this.catalog.createProduct({ ...body });
   }
 
   /** Public; `includeInactive=true` is for admins only (401 without a token, 403 for others). */
   @Get()
-  @ApiResponse({ status: 200, type: ProductPageDto })
+  @ApiResponse({ status: 200, type: ProductPageDto, description: 'A page of products' })
   async list(@Query() query: ListProductsQueryDto, @Headers('authorization') authorization?: string): Promise<ProductPage> {
     if (query.includeInactive) await this.requireAdmin(authorization);
     const { limit, offset, category, q, sort, includeInactive } = query;
@@ -34,7 +34,7 @@ export class ProductsController {
   }
 
   @Get(':id')
-  @ApiResponse({ status: 200, type: ProductViewDto })
+  @ApiResponse({ status: 200, type: ProductViewDto, description: 'The product' })
   get(@Param('id', ParseUUIDPipe) id: string): Promise<ProductView> {
     return this.catalog.getProduct({ id });
   }
@@ -42,7 +42,7 @@ export class ProductsController {
   @Patch(':id')
   @UseGuards(JwtAuthGuard, RolesGuard)
   @Roles('admin')
-  @ApiResponse({ status: 200, type: ProductViewDto })
+  @ApiResponse({ status: 200, type: ProductViewDto, description: 'The product, updated' })
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateProductDto): Promise<ProductView> {
     // Declared fields may exist as own properties holding undefined: count the values sent.
     if (Object.values(body).every((value) => value === undefined)) throw new BadRequestError('Send at least one of name, description, category, priceCents, currency, active');
@@ -53,7 +53,7 @@ export class ProductsController {
   @HttpCode(200)
   @UseGuards(JwtAuthGuard, RolesGuard)
   @Roles('admin')
-  @ApiResponse({ status: 200, type: ProductViewDto })
+  @ApiResponse({ status: 200, type: ProductViewDto, description: 'The product, with its new stock' })
   adjustStock(@Param('id', ParseUUIDPipe) id: string, @Body() body: AdjustStockDto): Promise<ProductView> {
     return this.catalog.adjustStock({ id, delta: body.delta });
   }
@@ -62,7 +62,7 @@ export class ProductsController {
   @Delete(':id')
   @UseGuards(JwtAuthGuard, RolesGuard)
   @Roles('admin')
-  @ApiResponse({ status: 200, type: ProductViewDto })
+  @ApiResponse({ status: 200, type: ProductViewDto, description: 'The product, deactivated' })
   deactivate(@Param('id', ParseUUIDPipe) id: string): Promise<ProductView> {
     return this.catalog.updateProduct({ id, active: false });
   }

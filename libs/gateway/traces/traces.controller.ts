@@ -1,9 +1,11 @@
 import { Controller, Get, Inject, Optional, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { BadRequestError, NotFoundError } from '@cleave/contracts/kernel/errors';
 import { SPAN_STORE, SpanStore, StoredSpan, TraceSummary } from '@cleave/platform/tracing';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { RolesGuard } from '../auth/roles.guard';
+import { TraceDto, TraceListDto } from './traces.dto';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const MAX_LIMIT = 100;
@@ -21,6 +23,7 @@ export class TracesController {
 
   /** The most recent traces, newest first: `GET /traces?limit=20`. */
   @Get()
+  @ApiOkResponse({ type: TraceListDto, description: 'The most recent traces, newest first' })
   async recent(@Query('limit') limit?: string): Promise<{ traces: TraceSummary[] }> {
     const count = limit === undefined ? 20 : Number(limit);
     if (!Number.isInteger(count) || count < 1 || count > MAX_LIMIT) throw new BadRequestError(`limit must be an integer from 1 to ${MAX_LIMIT}`);
@@ -29,6 +32,7 @@ export class TracesController {
 
   /** Every span of one trace, in start order: `GET /traces/<32 hex digits>`. */
   @Get(':traceId')
+  @ApiOkResponse({ type: TraceDto, description: 'The spans of the trace, in start order' })
   async trace(@Param('traceId') traceId: string): Promise<{ traceId: string; spans: StoredSpan[] }> {
     if (!TRACE_ID.test(traceId)) throw new BadRequestError('A trace id is 32 lower-case hex digits');
     const spans = await this.spanStore().trace(traceId);

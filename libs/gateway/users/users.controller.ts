@@ -19,14 +19,14 @@ export class UsersController {
   ) {}
 
   @Get('me')
-  @ApiResponse({ status: 200, type: UserViewDto })
+  @ApiResponse({ status: 200, type: UserViewDto, description: "The caller's account" })
   me(@CurrentUser() user: AuthUser): Promise<UserView> {
     return this.users.getUser({ id: user.id });
   }
 
   @Patch('me')
   /** A new password signs the user out everywhere, this token included. */
-  @ApiResponse({ status: 200, type: UserViewDto })
+  @ApiResponse({ status: 200, type: UserViewDto, description: 'The account, updated' })
   async updateMe(@CurrentUser() user: AuthUser, @Body() body: UpdateProfileDto): Promise<UserView> {
     const updated = await this.users.updateProfile({ id: user.id, name: body.name, email: body.email, password: body.password, currentPassword: body.currentPassword });
     if (body.password !== undefined) this.versions.forget(user.id);
@@ -35,7 +35,7 @@ export class UsersController {
 
   @Get()
   @Roles('admin')
-  @ApiResponse({ status: 200, type: UserPageDto })
+  @ApiResponse({ status: 200, type: UserPageDto, description: 'A page of users' })
   list(@Query() query: ListUsersQueryDto): Promise<UserPage> {
     return this.users.listUsers({ limit: query.limit, offset: query.offset });
   }
@@ -43,7 +43,7 @@ export class UsersController {
   /** The user's tokens of the old role are refused from their next request; a refresh or login carries the new one. */
   @Patch(':id/role')
   @Roles('admin')
-  @ApiResponse({ status: 200, type: UserViewDto })
+  @ApiResponse({ status: 200, type: UserViewDto, description: 'The user, with the new role' })
   async setRole(@Param('id', ParseUUIDPipe) id: string, @Body() body: SetRoleDto): Promise<UserView> {
     const updated = await this.users.setRole({ id, role: body.role });
     this.versions.forget(id);

@@ -43,6 +43,25 @@ describe('answerClientErrors', () => {
     }
   });
 
+  it('answers 431 on a kept-alive connection that already served a request', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request({ agent, port, host: '127.0.0.1', path }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      expect(await get('/')).toBe(200);
+      expect(await get(`/?q=${'x'.repeat(17 * 1024)}`)).toBe(431);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('answers a request that is not HTTP with 400 in the error shape', async () => {
     const net = await import('node:net');
     const reply = await new Promise<string>((resolve, reject) => {

@@ -20,7 +20,7 @@ const LINGER_BYTES = 4 * 1024 * 1024;
  */
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
-    if (error.code === 'ECONNRESET' || TIMEOUTS.has(error.code ?? '') || !socket.writable || socket.bytesWritten > 0) {
+    if (error.code === 'ECONNRESET' || TIMEOUTS.has(error.code ?? '') || !socket.writable || answerStarted(socket)) {
       // The client left, is too slow to deserve more time, or an answer is already partly out.
       socket.destroy();
       return;
@@ -28,6 +28,17 @@ export function answerClientErrors(server: Server): void {
     socket.end(rawAnswer(refusal(error)));
     linger(socket);
   });
+}
+
+/**
+ * Whether the response in flight on this connection has sent its head, so another answer
+ * would corrupt it. Not `socket.bytesWritten`: on a kept-alive connection the earlier
+ * requests' answers count too, and the refused request then got no answer at all (the
+ * fuzzer's `socket hang up`). `_httpMessage` is the response Node attaches to the socket; its
+ * own clientError default reads the same field.
+ */
+function answerStarted(socket: Socket): boolean {
+  return (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
 }
 
 function refusal(error: Error & { code?: string }): CleaveError {

@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiQuery } from '@nestjs/swagger';
 import { BadRequestError } from '@cleave/contracts/kernel/errors';
 import { collectDefaultMetrics, MetricObjectWithValues, MetricValue, register } from 'prom-client';
 
@@ -16,6 +17,25 @@ let defaultsCollected = false;
 export type MetricSnapshot = MetricObjectWithValues<MetricValue<string>>;
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/** prom-client's JSON form of one metric, as the document shows it. */
+const METRIC_SCHEMA = {
+  type: 'object' as const,
+  required: ['name', 'help', 'type', 'values'],
+  properties: {
+    name: { type: 'string' as const },
+    help: { type: 'string' as const },
+    type: { type: 'string' as const, enum: ['counter', 'gauge', 'histogram', 'summary'] },
+    aggregator: { type: 'string' as const },
+    values: {
+      type: 'array' as const,
+      items: {
+        type: 'object' as const,
+        properties: { value: { type: 'number' as const }, labels: { type: 'object' as const, additionalProperties: true }, metricName: { type: 'string' as const } },
+      },
+    },
+  },
+};
 
 interface TextResponse {
   status(code: number): { json(body: unknown): unknown };
@@ -39,6 +59,16 @@ export class MetricsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
+  // Written to the response by hand (@Res), so the explorer cannot see the answer: described here.
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format, or prom-client\'s JSON with `?format=json`',
+    content: {
+      'text/plain': { schema: { type: 'string', example: '# TYPE http_requests_total counter' } },
+      'application/json': { schema: { type: 'array', items: METRIC_SCHEMA } },
+    },
+  })
+  @ApiQuery({ name: 'format', required: false, enum: ['text', 'json'] })
+  @ApiQuery({ name: 'names', required: false, description: 'with format=json: only these metrics, comma-separated' })
   async metrics(@Res() res: TextResponse, @Query('format') format?: string, @Query('names') names?: string): Promise<void> {
     if (format === undefined || format === 'text') {
       res.type(register.contentType).send(await register.metrics());

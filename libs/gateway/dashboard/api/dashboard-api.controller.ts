@@ -1,12 +1,16 @@
 import { Controller, Get, MessageEvent, Param, Query, Req, Sse, UseGuards } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import { BadRequestError } from '@cleave/contracts/kernel/errors';
 import { onSettingsChange } from '@cleave/platform/config';
+import { ApiEventStream } from '../../http/openapi/media';
 import { DashboardSampler } from '../dashboard-sampler';
 import { DashboardSettings } from '../dashboard.settings';
 import type { DashboardView, TraceRow, WaterfallSpan } from '../dashboard.view';
 import { DashboardRequest } from '../session/dashboard-session';
 import { DashboardGuard } from '../session/dashboard.guard';
+import { DashboardViewDto } from './dashboard-feed.dto';
+import { TraceRowListDto, WaterfallDto } from './dashboard-views.dto';
 import { TraceListQuery } from './dashboard.dto';
 import { DashboardTraces } from './dashboard-traces';
 
@@ -31,6 +35,7 @@ export class DashboardApiController {
    * dashboard is turned off (CLEAVE_DASHBOARD=false, reloaded live).
    */
   @Sse('stream')
+  @ApiEventStream('`event: snapshot` first (everything, with history), then an `update` per sample (only the newest point of each series)', DashboardViewDto)
   stream(@Req() request: DashboardRequest): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
       let stop: (() => void) | undefined;
@@ -57,18 +62,21 @@ export class DashboardApiController {
 
   /** What the stream's first event holds, for a one-off look (curl, scripts). */
   @Get('api/snapshot')
+  @ApiOkResponse({ type: DashboardViewDto, description: "The stream's first event: the whole picture" })
   snapshot(): Promise<DashboardView> {
     return this.sampler.snapshot();
   }
 
   /** The newest traces, newest first, filtered by route, status and duration. */
   @Get('api/traces')
+  @ApiOkResponse({ type: TraceRowListDto, description: 'The newest traces that match, newest first' })
   async list(@Query() query: TraceListQuery): Promise<{ traces: TraceRow[] }> {
     return { traces: await this.traces.list({ route: query.route, status: query.status, minDurationMs: query.minDurationMs, limit: query.limit ?? 50 }) };
   }
 
   /** Every span of one trace, in start order, with the module of each. */
   @Get('api/traces/:traceId')
+  @ApiOkResponse({ type: WaterfallDto, description: 'Every span of the trace, in start order, with the module of each' })
   async trace(@Param('traceId') traceId: string): Promise<{ traceId: string; spans: WaterfallSpan[] }> {
     if (!TRACE_ID.test(traceId)) throw new BadRequestError('A trace id is 32 lower-case hex digits');
     return { traceId, spans: await this.traces.waterfall(traceId) };

@@ -1,4 +1,5 @@
 import { Controller, Get, Headers, Param, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiNotModifiedResponse, ApiOkResponse, ApiResponse } from '@nestjs/swagger';
 import { CleaveError, NotFoundError } from '@cleave/contracts/kernel/errors';
 import { DashboardRequest, DashboardSession } from '../session/dashboard-session';
 import { Asset, DashboardAssets } from './dashboard-assets';
@@ -19,6 +20,19 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** The page is HTML whatever its status: it shows the sign-in form or "administrators only" itself. */
+const HTML = { 'text/html': { schema: { type: 'string' } } };
+
+/** What the built page is made of (DashboardAssets serves these types only). */
+const ASSET_TYPES = {
+  'text/javascript': { schema: { type: 'string' } },
+  'text/css': { schema: { type: 'string' } },
+  'application/json': { schema: { type: 'string', description: 'a source map (`.map`)' } },
+  'text/html': { schema: { type: 'string' } },
+  'image/svg+xml': { schema: { type: 'string' } },
+  'image/png': { schema: { type: 'string', format: 'binary' } },
+};
 
 interface PageResponse {
   status(code: number): PageResponse;
@@ -41,6 +55,12 @@ export class DashboardPageController {
   ) {}
 
   @Get()
+  // No guard (it answers the page to anyone, with the status saying who may see it): its access is declared here.
+  @ApiCookieAuth('dashboardSession')
+  @ApiBearerAuth('bearer')
+  @ApiOkResponse({ description: 'The page, for an administrator (by session cookie or bearer token)', content: HTML })
+  @ApiResponse({ status: 401, description: 'The same page, showing the sign-in form: nobody is signed in', content: HTML })
+  @ApiResponse({ status: 403, description: 'The same page, saying administrators only: the caller is not one', content: HTML })
   async page(@Req() request: DashboardRequest, @Res() response: PageResponse): Promise<void> {
     let status = 200;
     try {
@@ -56,6 +76,8 @@ export class DashboardPageController {
   }
 
   @Get('assets/:name')
+  @ApiOkResponse({ description: "A built file of the page (public code), typed by its extension, with an ETag", content: ASSET_TYPES })
+  @ApiNotModifiedResponse({ description: 'Unchanged: `If-None-Match` matched its ETag' })
   async asset(@Param('name') name: string, @Res() response: PageResponse, @Headers('if-none-match') ifNoneMatch?: string): Promise<void> {
     const asset = await this.assets.asset(name);
     if (!asset) throw new NotFoundError(`No dashboard asset ${name}`);

@@ -4,7 +4,7 @@ import type { ProductPage, ProductView } from '@cleave/contracts/catalog/catalog
 import type { NotificationView } from '@cleave/contracts/notifications/notifications.contract';
 import type { OrderLine, OrderPage, OrderStatus, OrderView } from '@cleave/contracts/orders/orders.contract';
 import type { PaymentStatus, PaymentView } from '@cleave/contracts/payments/payments.contract';
-import type { Role, UserPage, UserView } from '@cleave/contracts/users/users.contract';
+import type { Registration, Role, UserPage, UserView } from '@cleave/contracts/users/users.contract';
 
 /*
  * The answers of the customer-facing routes, as OpenAPI schemas. Each class implements its
@@ -29,6 +29,12 @@ export class UserPageDto implements UserPage {
   @ApiProperty() total!: number;
   @ApiProperty() limit!: number;
   @ApiProperty() offset!: number;
+}
+
+/** The same whether or not the email already had an account, so it tells nobody which do. */
+export class RegistrationDto implements Registration {
+  @ApiProperty({ format: 'email' }) email!: string;
+  @ApiProperty() name!: string;
 }
 
 export class LoginResultDto {
