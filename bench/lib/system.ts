@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { prepareSystemEnv, SystemEnv, topologyFile } from '../../test/support/system-env';
 import { Child, startApp } from './proc';
@@ -52,6 +53,9 @@ export class CleaveSystem {
       ...resources.env,
       CLEAVE_PAYMENTS_LATENCY_MS: String(payments.latencyMs),
       CLEAVE_PAYMENTS_FAILURE_RATE: String(payments.failureRate),
+      // The apps run with NODE_ENV=production, which requires a seal key beyond one process:
+      // passwords and refresh tokens cross Redis sealed, as in production.
+      CLEAVE_BUS_SEAL_KEY: randomBytes(32).toString('hex'),
       ...extra,
     };
     const system = new CleaveSystem(topology, env, resources);

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Makes what Redis's TLS needs, for a deployment without a certificate manager (and for the
 # tests): a CA, a certificate for Redis valid for the given names, and a client certificate.
+# Clients check the name they connect to: on a Redis Cluster or behind Sentinel that is each
+# node's IP address as the cluster or the sentinels announce it, so list those IPs too.
 #
 #   deploy/redis/make-certs.sh <dir> [name ...]     names default to: redis localhost 127.0.0.1
 #
@@ -19,8 +21,10 @@ umask 077
 names=""
 for name in "$@"; do
   case "$name" in
+    *:*) entry="IP:$name" ;;                             # IPv6
     *[!0-9.]*) entry="DNS:$name" ;;
-    *) entry="IP:$name" ;;
+    *.*.*.*) entry="IP:$name" ;;                         # IPv4
+    *) entry="DNS:$name" ;;
   esac
   names="${names:+$names,}$entry"
 done

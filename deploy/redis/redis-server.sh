@@ -22,7 +22,7 @@ port="${REDIS_PORT:-6379}"
 umask 077
 {
   # Anonymous connections may PING (the health check) and nothing else.
-  echo "user default on nopass -@all +ping"
+  printf '%s\n' "user default on nopass -@all +ping"
   for service in $services; do
     variable="REDIS_PASSWORD_$(echo "$service" | tr 'a-z' 'A-Z')"
     eval "password=\${$variable:-}"
@@ -36,11 +36,15 @@ umask 077
     # Every key and channel under the prefix (the bus, registry, caches and span store are
     # shared by all services); no administrative or dangerous command (FLUSHALL, CONFIG,
     # KEYS, DEBUG, ...), but INFO, which ioredis's ready check sends.
-    echo "user $service on >$password ~$prefix:* &$prefix:* +@all -@dangerous +info"
+    # printf, not echo: some shells' echo would read a backslash in a password as an escape.
+    printf 'user %s on >%s ~%s:* &%s:* +@all -@dangerous +info\n' "$service" "$password" "$prefix" "$prefix"
   done
   if [ -n "${REDIS_PASSWORD_ADMIN:-}" ]; then
+    case "$REDIS_PASSWORD_ADMIN" in
+      *[[:space:]]*) echo "redis: REDIS_PASSWORD_ADMIN contains white space, which an ACL password cannot" >&2; exit 1 ;;
+    esac
     if [ "${#REDIS_PASSWORD_ADMIN}" -lt 16 ]; then echo "redis: REDIS_PASSWORD_ADMIN must be 16 characters or more" >&2; exit 1; fi
-    echo "user admin on >$REDIS_PASSWORD_ADMIN ~* &* +@all"
+    printf 'user admin on >%s ~* &* +@all\n' "$REDIS_PASSWORD_ADMIN"
   fi
 } > "$acl"
 

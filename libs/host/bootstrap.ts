@@ -39,7 +39,8 @@ export async function bootstrapProcess(defaults: ProcessDefaults): Promise<void>
       // A configuration mistake: the message says what to fix; a stack trace would only hide it.
       console.error(`Cleave cannot start: ${error.message}`);
     } else if (isRedisRefusal(error)) {
-      // Wrong credentials or TLS settings for Redis: the settings to check, not a stack.
+      // Redis refused this process (its credentials, a command): the settings to check. Never the
+      // error itself: ioredis hangs the refused AUTH command, password included, on it.
       console.error(`Cleave cannot start: ${explainRedisError(error)}`);
     } else {
       console.error('Cleave failed to start:', error);
@@ -48,9 +49,9 @@ export async function bootstrapProcess(defaults: ProcessDefaults): Promise<void>
   }
 }
 
-/** Redis refused this process's user or one of its commands (ioredis's ReplyError). */
+/** An answer of Redis refusing something (ioredis's ReplyError). */
 function isRedisRefusal(error: unknown): error is Error {
-  return error instanceof Error && error.name === 'ReplyError' && /^(WRONGPASS|NOAUTH|NOPERM)/.test(error.message);
+  return error instanceof Error && error.name === 'ReplyError';
 }
 
 /** The process's topology and name; if they cannot be read, every problem of the platform's settings. */

@@ -63,7 +63,20 @@ process.once('exit', () => started.forEach((child) => child.kill('SIGKILL')));
 export async function startSecureRedis(prefix: string): Promise<SecureRedis> {
   if (spawnSync('redis-server', ['--version']).error) throw new Error('This test starts its own Redis and needs redis-server on the PATH (Debian: apt-get install -y redis-server).');
   const certificates = makeCertificates();
-  const port = await freePort();
+  // A free port may be taken by another test before Redis binds it: a few tries, each on another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(prefix, certificates, await freePort());
+    } catch (error) {
+      if (attempt >= 3) {
+        rmSync(certificates.dir, { recursive: true, force: true });
+        throw error;
+      }
+    }
+  }
+}
+
+async function launch(prefix: string, certificates: TestCertificates, port: number): Promise<SecureRedis> {
   const passwords = Object.fromEntries(REDIS_SERVICES.map((s) => [s, randomBytes(18).toString('base64url')])) as SecureRedis['passwords'];
   const adminPassword = randomBytes(18).toString('base64url');
   const env: Record<string, string> = {
@@ -104,9 +117,8 @@ export async function startSecureRedis(prefix: string): Promise<SecureRedis> {
     const pong = await probe.connect().then(() => probe.ping(), () => undefined).catch(() => undefined);
     probe.disconnect();
     if (pong === 'PONG') break;
-    if (child.exitCode !== null || Date.now() > deadline) {
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      rmSync(certificates.dir, { recursive: true, force: true });
       throw new Error(`deploy/redis/redis-server.sh did not answer a TLS PING on ${port}:\n${output.join('')}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -121,7 +133,7 @@ export async function startSecureRedis(prefix: string): Promise<SecureRedis> {
     certificates,
     connect,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
       rmSync(certificates.dir, { recursive: true, force: true });
     },

@@ -233,8 +233,13 @@ function hasProtocol(raw: string, protocols: readonly string[]): boolean {
 
 /** `redis://user:secret@host` → `redis://user:****@host`; anything else as is. */
 export function maskUrlPassword(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:****@').replace(/^([a-z][a-z0-9+.-]*:\/\/)([^:@/]+)@/i, (match, scheme: string, user: string) =>
-    // `redis://secret@host`: a lone userinfo is the password for Redis.
-    scheme.startsWith('redis') ? `${scheme}****@` : match,
-  );
+  // Up to the last `@` of the authority: a password may hold an unencoded `@` (`u:p@ss@host`).
+  const masked = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i, (match, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    if (colon >= 0) return `${scheme}${userinfo.slice(0, colon)}:****@`;
+    // `redis://secret@host`: a lone userinfo may be a password (redis-cli reads it so).
+    return scheme.startsWith('redis') ? `${scheme}****@` : match;
+  });
+  // ioredis also takes `?password=`.
+  return masked.replace(/([?&]password=)[^&#]*/gi, '$1****');
 }

@@ -76,7 +76,9 @@ export class Readiness {
   private async pingRedis(redis: RedisConnections) {
     const indicator = this.indicators.check('redis');
     try {
-      await withTimeout(redis.command.ping(), PING_TIMEOUT_MS);
+      // Not PING: an anonymous connection may PING (health checks), so it would pass for a process
+      // that forgot its credentials. Reading a key under the prefix needs this process's user.
+      await withTimeout(redis.command.exists(redis.keys.readinessProbe()), PING_TIMEOUT_MS);
       return indicator.up();
     } catch (error) {
       // A refused password or certificate says more than the timeout or NOAUTH that follows it.

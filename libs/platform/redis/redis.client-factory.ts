@@ -62,8 +62,33 @@ export function createRedisConnection(target: RedisTarget, options: CreateRedisO
       failoverDetector: true,
     });
   }
-  // The URL's own user, password and rediss:// come first (ioredis fills the rest from the options).
-  return new Redis(target.url, { ...common, enableAutoPipelining, retryStrategy, ...credentials(target) });
+  const { url, username, password } = splitCredentials(target.url);
+  return new Redis(url, {
+    ...common,
+    enableAutoPipelining,
+    retryStrategy,
+    ...credentials({ ...target, username: username || target.username, password: password || target.password }),
+  });
+}
+
+/**
+ * A URL's user and password, each taken apart from the URL. ioredis would read both from the
+ * URL and let neither be filled from the options (`redis://orders@host` sends an empty
+ * password, `redis://:pw@host` logs in as `default`), so a part the URL leaves out comes from
+ * REDIS_USERNAME / REDIS_PASSWORD instead.
+ */
+function splitCredentials(raw: string): { url: string; username: string; password: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    return { url: raw, username: '', password: '' };
+  }
+  const username = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), username, password };
 }
 
 function credentials(auth: RedisAuth): Pick<RedisOptions, 'username' | 'password' | 'tls'> {

@@ -33,6 +33,11 @@ export class RedisKeys {
     return this.requests(`@${app}`);
   }
 
+  /** Never written: readiness reads it to prove this process may use the prefix's keys. */
+  readinessProbe(): string {
+    return `${this.prefix}:readiness`;
+  }
+
   /** A hash of routes: each plain Nest pattern and the app that serves it (see RouteTable). */
   routes(): string {
     return `${this.prefix}:routes`;

@@ -40,6 +40,15 @@ describe('RedisSettings: one way to reach Redis', () => {
     expect(() => RedisSettings.from(env)).toThrow(problem);
   });
 
+  it.each([
+    ['redis://u:p@ss@redis:6379', 'Redis at redis://u:****@redis:6379'],
+    ['redis://:secret@redis:6379', 'Redis at redis://:****@redis:6379'],
+    ['redis://secret@redis:6379', 'Redis at redis://****@redis:6379'],
+    ['redis://redis:6379/0?password=secret', 'Redis at redis://redis:6379/0?password=****'],
+  ])('describes %s without its password', (url, described) => {
+    expect(describeTarget({ mode: 'single', url })).toBe(described);
+  });
+
   describe('credentials and TLS', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cleave-redis-settings-'));
     const pem = (name: string, kind: string) => {

@@ -67,7 +67,7 @@ export class RedisSettings extends defineSettings(
     username: setting.optional('REDIS_USERNAME', { doc: 'this process\'s Redis ACL user (one per service in production), unless REDIS_URL names its own' }),
     password: setting.optional('REDIS_PASSWORD', { secret: 'value', doc: 'the password of REDIS_USERNAME (or of the default user), unless REDIS_URL carries its own; from a Secret in production' }),
     sentinelPassword: setting.optional('REDIS_SENTINEL_PASSWORD', { secret: 'value', doc: 'password of the sentinels themselves, when they require one' }),
-    tls: setting.boolean('REDIS_TLS', { default: false, doc: 'TLS to Redis (the cluster nodes, the Sentinel-managed servers, or REDIS_URL, which also says it with rediss://)' }),
+    tls: setting.boolean('REDIS_TLS', { default: false, doc: 'TLS to Redis (the cluster nodes, the Sentinel-managed servers but not the sentinels themselves, or REDIS_URL, which also says it with rediss://); certificates are checked against the address connected to, a node\'s IP on a cluster or behind Sentinel' }),
     tlsCa: pemFile('REDIS_TLS_CA_FILE', 'CERTIFICATE', 'PEM file of the CA that signed Redis\'s certificate (default: the system\'s trusted CAs); with TLS on'),
     tlsCert: pemFile('REDIS_TLS_CERT_FILE', 'CERTIFICATE', 'PEM client certificate, when Redis requires one (tls-auth-clients yes), with REDIS_TLS_KEY_FILE'),
     tlsKey: pemFile('REDIS_TLS_KEY_FILE', 'PRIVATE KEY', 'PEM private key of REDIS_TLS_CERT_FILE'),

@@ -1,3 +1,4 @@
+import { maskUrlPassword } from '@cleave/platform/config';
 import type { RedisSettings } from './redis.settings';
 
 export interface RedisAddress {
@@ -59,5 +60,5 @@ export function describeTarget(target: RedisTarget): string {
   const list = (addresses: RedisAddress[]) => addresses.map((a) => `${a.host}:${a.port}`).join(',');
   if (target.mode === 'cluster') return `Redis Cluster ${list(target.nodes)}`;
   if (target.mode === 'sentinel') return `Redis master "${target.name}" through sentinels ${list(target.sentinels)}`;
-  return `Redis at ${target.url.replace(/\/\/([^@/]*)@/, '//***@')}`;
+  return `Redis at ${maskUrlPassword(target.url)}`;
 }
