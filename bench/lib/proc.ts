@@ -42,12 +42,14 @@ export function readMemory(pid: number | undefined): ProcessMemory {
 }
 
 /** CPU time (user + system) a process has used, in seconds, from /proc/<pid>/stat; NaN if gone. */
-export function cpuSeconds(pid: number | undefined): number {
+export function cpuSeconds(pid: number | undefined, withReapedChildren = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15,
+    // and the CPU of children it reaped, cutime 16 and cstime 17.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    const children = withReapedChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+    return (Number(fields[11]) + Number(fields[12]) + children) / CLOCK_TICKS;
   } catch {
     return NaN;
   }
@@ -63,7 +65,9 @@ export function cpuSecondsOf(name: string): number {
     } catch {
       continue;
     }
-    const used = cpuSeconds(Number(pid));
+    // A server's worker that exits (a PostgreSQL backend whose connection closed) takes its CPU
+    // with it, into its parent's reaped-children time: counted there, the total never drops.
+    const used = cpuSeconds(Number(pid), true);
     if (Number.isFinite(used)) total += used;
   }
   return total;
