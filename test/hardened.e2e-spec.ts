@@ -17,7 +17,12 @@ const NOBODY = 65534;
  */
 function hardened(asNobody: boolean): (argv: string[]) => string[] {
   const user = asNobody ? `setpriv --reuid=${NOBODY} --regid=${NOBODY} --clear-groups ` : '';
-  const script = `mount --make-rprivate / && mount --bind / / && mount -o remount,bind,ro / && mount -t tmpfs -o size=64m tmpfs /tmp && exec ${user}"$0" "$@"`;
+  // A checkout under /tmp (a clone made with mktemp) would vanish under the fresh tmpfs: it is
+  // held on /mnt first and bound back, read-only, at its own path.
+  const underTmp = ROOT.startsWith('/tmp/');
+  const keep = underTmp ? `mount --bind ${ROOT} /mnt && ` : '';
+  const restore = underTmp ? ` && mkdir -p ${ROOT} && mount --bind /mnt ${ROOT} && mount -o remount,bind,ro ${ROOT}` : '';
+  const script = `mount --make-rprivate / && mount --bind / / && mount -o remount,bind,ro / && ${keep}mount -t tmpfs -o size=64m tmpfs /tmp${restore} && exec ${user}"$0" "$@"`;
   return (argv) => ['unshare', '-m', '--', 'sh', '-c', script, ...argv];
 }
 
