@@ -35,6 +35,10 @@ export function createRedisConnection(target: RedisTarget, options: CreateRedisO
   if (target.mode === 'cluster') {
     return new Cluster(target.nodes, {
       enableAutoPipelining,
+      // Auto-pipelines go to the node of a command's first key, and ioredis finds no key in these
+      // (`XGROUP CREATE <key>`, `XINFO GROUPS <key>`): routed by their subcommand's name, they hit
+      // the wrong node and their MOVED is not followed inside a pipeline. Sent on their own, it is.
+      autoPipeliningIgnoredCommands: ['xgroup', 'xinfo'],
       ...(lazyConnect ? { lazyConnect } : {}),
       ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
       clusterRetryStrategy: (attempt) => retryStrategy(attempt),
