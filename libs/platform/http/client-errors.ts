@@ -5,9 +5,10 @@ import { toErrorBody } from './http-error.filter';
 
 /** How long a refused connection is read (and discarded) so that the client gets its answer. */
 const LINGER_MS = 2000;
-const TIMEOUTS = new Set(['ERR_HTTP_REQUEST_TIMEOUT', 'HPE_HEADERS_TIMEOUT']);
 /** What a refused client may still send before the connection is cut. */
 const LINGER_BYTES = 4 * 1024 * 1024;
+/** A client too slow to finish its headers is cut at once: it gets no more time. */
+const TIMEOUTS = new Set(['ERR_HTTP_REQUEST_TIMEOUT', 'HPE_HEADERS_TIMEOUT']);
 
 /**
  * Requests Node's HTTP parser refuses before any handler runs: headers over the limit, a

@@ -25,6 +25,11 @@ function pemFile(name: string, kind: 'CERTIFICATE' | 'PRIVATE KEY', doc: string)
   return setting.custom(name, schema, { doc });
 }
 
+/** Whether TLS is asked for: REDIS_TLS, or a single server's rediss:// URL. */
+export function tlsRequested(values: { tls: boolean; url: string; clusterNodes?: unknown; sentinels?: unknown }): boolean {
+  return values.tls || (!values.clusterNodes && !values.sentinels && values.url.startsWith('rediss:'));
+}
+
 /** `host:port,host:port`: a list of Redis addresses (cluster nodes or sentinels). */
 function addresses(name: string, doc: string) {
   const schema = z
@@ -93,8 +98,7 @@ export class RedisSettings extends defineSettings(
     if (values.sentinels && !values.sentinelName) problems.push('REDIS_SENTINELS needs REDIS_SENTINEL_NAME: the master name the sentinels monitor');
     if (!values.sentinels && values.sentinelName) problems.push('REDIS_SENTINEL_NAME is set without REDIS_SENTINELS');
     if (!values.tlsCert !== !values.tlsKey) problems.push('REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE go together: a client certificate needs its key');
-    const tlsOn = values.tls || (!values.clusterNodes && !values.sentinels && values.url.startsWith('rediss:'));
-    if ((values.tlsCa || values.tlsCert) && !tlsOn) problems.push('REDIS_TLS_CA_FILE or REDIS_TLS_CERT_FILE is set but TLS is off: set REDIS_TLS=true or use a rediss:// REDIS_URL');
+    if ((values.tlsCa || values.tlsCert) && !tlsRequested(values)) problems.push('REDIS_TLS_CA_FILE or REDIS_TLS_CERT_FILE is set but TLS is off: set REDIS_TLS=true or use a rediss:// REDIS_URL');
     return problems;
   },
 ) {}

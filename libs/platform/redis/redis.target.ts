@@ -1,5 +1,5 @@
 import { maskUrlPassword } from '@cleave/platform/config';
-import type { RedisSettings } from './redis.settings';
+import { RedisSettings, tlsRequested } from './redis.settings';
 
 export interface RedisAddress {
   host: string;
@@ -36,11 +36,10 @@ export function redisTarget(
     ...(settings.tlsCert ? { cert: settings.tlsCert } : {}),
     ...(settings.tlsKey ? { key: settings.tlsKey } : {}),
   };
-  const tlsOn = settings.tls || (!settings.clusterNodes && !settings.sentinels && settings.url.startsWith('rediss:'));
   const auth: RedisAuth = {
     ...(settings.username ? { username: settings.username } : {}),
     ...(settings.password ? { password: settings.password } : {}),
-    ...(tlsOn ? { tls: Object.keys(files).length ? files : true } : {}),
+    ...(tlsRequested(settings) ? { tls: Object.keys(files).length ? files : true } : {}),
   };
   if (settings.clusterNodes) return { mode: 'cluster', nodes: settings.clusterNodes, ...auth };
   if (settings.sentinels) {
