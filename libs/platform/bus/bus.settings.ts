@@ -19,7 +19,7 @@ export class BusSettings extends defineSettings(
     maxInFlight: setting.int('CLEAVE_BUS_MAX_IN_FLIGHT', { default: 256, min: 1, doc: 'handlers one instance runs at once; the rest wait in Redis' }),
     batchSize: setting.int('CLEAVE_BUS_BATCH', { default: 64, min: 1, max: 10_000, doc: 'messages taken from Redis in one read' }),
     eventClaimIdleMs: setting.int('CLEAVE_EVENTS_CLAIM_IDLE_MS', { default: 30_000, min: 1, doc: 'when an unacknowledged event is taken over from a silent instance' }),
-    eventClaimIntervalMs: setting.int('CLEAVE_EVENTS_CLAIM_INTERVAL_MS', { default: 1000, min: 10, doc: 'how often an instance looks for such events' }),
+    eventClaimIntervalMs: setting.int('CLEAVE_EVENTS_CLAIM_INTERVAL_MS', { default: 1000, min: 10, doc: 'how often an instance looks for such events while events come; with none, the wait doubles up to a quarter of CLEAVE_EVENTS_CLAIM_IDLE_MS' }),
     eventMaxDeliveries: setting.int('CLEAVE_EVENTS_MAX_DELIVERIES', { default: 10, min: 1, doc: 'deliveries before an event goes to the dead-letter stream' }),
     faultDelays: setting.custom(
       'CLEAVE_FAULT_DELAY_MS',

@@ -10,8 +10,11 @@ import { ensureRedis, startPrivateRedis } from '../../../test/support/redis';
 import { BusContext } from './bus.context';
 import { Handles, OnEvent } from './bus.decorators';
 import { BusModule } from './bus.module';
+import { BUS_OPTIONS, TransportOptions } from './bus.options';
 import { ServiceBus } from './service-bus';
 import { InProcessServer } from './transports/in-process/in-process.server';
+import { BLOCK_SECONDS } from './transports/redis/redis.server';
+import { BLOCK_MS as EVENT_BLOCK_MS } from './transports/redis/redis-event.consumer';
 import { Topology } from '@cleave/platform/process';
 import { createRedisConnection, RedisConnection, RedisKeys } from '@cleave/platform/redis';
 import { parseResilienceConfig } from '@cleave/platform/resilience';
@@ -299,6 +302,19 @@ describe('ServiceBus across two processes over Redis', () => {
     } finally {
       echoApp = await startBusApp(testBusOptions(topology, 'a', redisUrl, prefix), [EchoModule]);
     }
+  });
+
+  it("ends its readers' long blocks at once when it stops, and leaves no wake key behind", async () => {
+    const second = await startBusApp(testBusOptions(topology, 'a', redisUrl, prefix), [EchoModule]);
+    // Both of its readers (requests, audit's events) are blocked now, for up to BLOCK_SECONDS.
+    await caller.echo.echo({ text: 'warm' });
+    const started = performance.now();
+    await second.close();
+    expect(performance.now() - started).toBeLessThan((BLOCK_SECONDS * 1000) / 2);
+    expect(EVENT_BLOCK_MS).toBe(BLOCK_SECONDS * 1000);
+    const { instanceId } = second.get<TransportOptions>(BUS_OPTIONS);
+    expect(await redis.keys(`${prefix}:*:wake:${instanceId}`)).toEqual([]);
+    expect(await caller.echo.echo({ text: 'still served' })).toMatchObject({ text: 'still served' });
   });
 
   it('opens the breaker of a failing target, fails fast, then half-opens and closes', async () => {

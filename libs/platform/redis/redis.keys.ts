@@ -8,6 +8,7 @@
  *   requests into while working on them (`processing`);
  * - `<prefix>:{evt:<event>}` an event's stream, with its dead letters (`...:dlq`) and the
  *   errors on record per subscribing module (`...:failures:<module>`);
+ * - a blocked reader's wake key (`...:wake:<instance>`) carries the tag of the first key it reads;
  * - every other key is alone in what a command touches (a trace, an instance, a cache entry)
  *   and has no tag: it lands wherever it hashes.
  * Pub/sub channels are not keys; a cluster forwards them to every node.
@@ -23,6 +24,14 @@ export class RedisKeys {
   /** A list per module and instance: the requests it took and has not finished (same slot as the queue). */
   processing(module: string, instanceId: string): string {
     return `${this.requests(module)}:processing:${instanceId}`;
+  }
+
+  /**
+   * Written only when an instance stops: the key a reader blocked on `key` (and the keys of
+   * its slot) also waits on, so a stop ends its long block at once. Same slot as `key`.
+   */
+  wake(key: string, instanceId: string): string {
+    return `${key}:wake:${instanceId}`;
   }
 
   /**

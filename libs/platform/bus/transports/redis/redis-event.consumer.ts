@@ -13,6 +13,19 @@ type StreamEntry = [id: string, fields: string[]];
 const TRIM_EVERY_MS = 60_000;
 /** How long an entry's errors are kept after the latest one, should nobody deliver it again. */
 const FAILURES_TTL_MS = 24 * 3600_000;
+/** Longest the reader blocks before it looks again; a stop wakes it through its wake stream. */
+export const BLOCK_MS = 5000;
+/**
+ * The wake stream's time to live, renewed by the reader: a crashed instance's goes away by
+ * itself. Far above BLOCK_MS, so it never lapses under a reader that is blocked.
+ */
+const WAKE_TTL_MS = 60_000;
+/**
+ * While the claim pass finds nothing to take over, its interval doubles up to a quarter of
+ * the claim idle time (a takeover is then at most a quarter late); anything delivered or
+ * failed here resets it.
+ */
+const CLAIM_BACKOFF_SHARE = 4;
 
 /**
  * One subscribing module's delivery of events, on one instance. Each event type is a
@@ -48,6 +61,16 @@ export class RedisEventConsumer {
   private readonly claimCursors = new Map<string, string>();
   private loop?: Promise<void>;
   private lastTrim = Date.now();
+  /**
+   * A stream read with the others only to be woken: a stop adds an entry to it. A per-instance
+   * stream (a shared one would wake whichever instance of the group is next), with a TTL.
+   */
+  private readonly wakeStream: string;
+  private wakeRenewedAt = 0;
+  private claimDelayMs: number;
+  private claiming = false;
+  /** Events came or failed here since the last claim pass. */
+  private workSeen = false;
 
   constructor(
     private readonly group: string,
@@ -59,19 +82,52 @@ export class RedisEventConsumer {
   ) {
     this.logger = new Logger(`Events:${group}`);
     this.streams = events.map((e) => redis.keys.events(e));
+    this.wakeStream = redis.keys.wake(this.streams[0], options.instanceId);
+    this.claimDelayMs = options.eventClaimIntervalMs;
   }
 
   async start(): Promise<void> {
     await this.ensureGroups();
     this.running = true;
     this.loop = this.read();
-    this.claimTimer = setInterval(() => void this.claimAbandoned(), this.options.eventClaimIntervalMs);
+    this.scheduleClaim();
+  }
+
+  private scheduleClaim(): void {
+    if (!this.running) return;
+    this.claimTimer = setTimeout(() => {
+      this.claiming = true;
+      void this.claimAbandoned().finally(() => {
+        this.claiming = false;
+        this.scheduleClaim();
+      });
+    }, this.claimDelayMs);
     this.claimTimer.unref();
+  }
+
+  /** Work came (or failed) here: abandoned events are likelier now, so look at the base rate. */
+  private claimSoon(): void {
+    this.workSeen = true;
+    if (this.claimDelayMs === this.options.eventClaimIntervalMs) return;
+    this.claimDelayMs = this.options.eventClaimIntervalMs;
+    // A pass under way schedules the next itself, at the new rate.
+    if (this.claiming) return;
+    clearTimeout(this.claimTimer);
+    this.scheduleClaim();
+  }
+
+  /** After a pass: back at the base rate if it or this instance had work, else half as often. */
+  private nextClaimDelay(found: boolean): number {
+    const base = this.options.eventClaimIntervalMs;
+    const ceiling = Math.max(base, this.options.eventClaimIdleMs / CLAIM_BACKOFF_SHARE);
+    const busy = found || this.workSeen;
+    this.workSeen = false;
+    return busy ? base : Math.min(ceiling, this.claimDelayMs * 2);
   }
 
   /** Creates the module's group on each stream, if missing (a Redis that lost its data, say). */
   private async ensureGroups(): Promise<void> {
-    for (const stream of this.streams) {
+    for (const stream of [...this.streams, this.wakeStream]) {
       try {
         // From the stream's start: events published before this module's first start still reach it.
         await this.redis.command.xgroup('CREATE', stream, this.group, '0', 'MKSTREAM');
@@ -79,6 +135,13 @@ export class RedisEventConsumer {
         if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
       }
     }
+    await this.renewWake(true);
+  }
+
+  private async renewWake(now = false): Promise<void> {
+    if (!now && Date.now() - this.wakeRenewedAt < WAKE_TTL_MS / 4) return;
+    this.wakeRenewedAt = Date.now();
+    await this.redis.command.pexpire(this.wakeStream, WAKE_TTL_MS);
   }
 
   /** Events being handled here right now. */
@@ -87,14 +150,19 @@ export class RedisEventConsumer {
   }
 
   stop(): void {
+    if (!this.running) return;
     this.running = false;
-    clearInterval(this.claimTimer);
+    clearTimeout(this.claimTimer);
     this.wakeReader?.();
+    // Ends the reader's block now, never by cutting its connection: entries delivered as it
+    // closed would wait for a claim (eventClaimIdleMs) instead of being handled here.
+    this.redis.command.xadd(this.wakeStream, '*', 'w', 'stop').catch((error: Error) => this.logger.warn(`Could not wake the event reader: ${error.message}`));
   }
 
   /** Resolves once the reader has stopped and every event it took is handled. */
   async drained(): Promise<void> {
     await this.loop?.catch(() => undefined);
+    await this.redis.command.del(this.wakeStream).catch(() => undefined);
     if (this.inProgress.size) await new Promise<void>((resolve) => (this.whenIdle = resolve));
   }
 
@@ -111,11 +179,11 @@ export class RedisEventConsumer {
         batches = (await this.reader.xreadgroup(
           'GROUP', this.group, this.options.instanceId,
           'COUNT', Math.min(this.options.batchSize, free),
-          // A short block: on shutdown the loop notices within it, and nothing read is cut off.
-          'BLOCK', 500,
-          'STREAMS', ...this.streams, ...this.streams.map(() => '>'),
+          'BLOCK', BLOCK_MS,
+          'STREAMS', this.wakeStream, ...this.streams, '>', ...this.streams.map(() => '>'),
         )) as [string, StreamEntry[]][] | null;
         failures = 0;
+        this.renewWake().catch(() => undefined);
       } catch (error) {
         if (!this.running) return;
         if (String((error as Error).message).includes('NOGROUP')) await this.ensureGroups().catch(() => undefined);
@@ -123,7 +191,12 @@ export class RedisEventConsumer {
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures++, 2000)));
         continue;
       }
-      if (batches) for (const [stream, entries] of batches) for (const entry of entries) void this.process(stream, entry);
+      if (!batches) continue;
+      for (const [stream, entries] of batches) {
+        if (stream === this.wakeStream) continue;
+        this.claimSoon();
+        for (const entry of entries) void this.process(stream, entry);
+      }
     }
   }
 
@@ -147,6 +220,7 @@ export class RedisEventConsumer {
       // Left pending: claimed again after eventClaimIdleMs, dead-lettered after too many tries.
       const text = failureText(error);
       this.logger.warn(`${this.group} failed ${stream} entry ${id}: ${text}`);
+      this.claimSoon();
       await this.recordFailure(stream, id, text).catch(() => undefined);
     } finally {
       this.inProgress.delete(key);
@@ -193,6 +267,7 @@ export class RedisEventConsumer {
   /** Takes over entries idle too long: held by a dead instance, or failed here earlier. */
   private async claimAbandoned(): Promise<void> {
     if (!this.running) return;
+    let found = false;
     try {
       for (const stream of this.streams) {
         const idle = this.options.eventClaimIdleMs;
@@ -202,6 +277,7 @@ export class RedisEventConsumer {
         this.claimCursors.set(stream, pending.length < this.options.batchSize ? '-' : `(${pending[pending.length - 1][0]}`);
         const candidates = pending.filter(([id]) => !this.inProgress.has(`${stream}\u0000${id}`));
         if (!candidates.length) continue;
+        found = true;
         const deliveries = new Map(candidates.map(([id, , , count]) => [id, count]));
         const claimed = (await this.redis.command.xclaim(stream, this.group, this.options.instanceId, idle, ...candidates.map(([id]) => id))) as StreamEntry[];
         for (const entry of claimed) {
@@ -216,8 +292,10 @@ export class RedisEventConsumer {
         for (const stream of this.streams) await this.trim(stream);
       }
     } catch (error) {
+      found = true;
       if (this.running) this.logger.error(`Claiming abandoned events failed: ${(error as Error).message}`);
     }
+    this.claimDelayMs = this.nextClaimDelay(found);
   }
 
   /** Moves the entry, with its errors on record, to the event's dead-letter stream, and acknowledges it. */

@@ -17,8 +17,14 @@ import { RouteTable } from '../../routing/route-table';
  * Redis rather than in this process's memory. Events: one consumer group per subscribing
  * module (see RedisEventConsumer).
  */
-/** Longest a reader blocks before it looks again (and notices a shutdown). */
-const BLOCK_SECONDS = 0.5;
+/**
+ * Longest a reader blocks before it looks again. Long, because an idle instance's only work
+ * is this loop (at 0.5 s, a split system's readers woke Redis and themselves 12 times a
+ * second); a stop does not wait for it: it pushes to the reader's wake key.
+ */
+export const BLOCK_SECONDS = 5;
+/** A wake key the reader never popped (it was not blocked at the stop) goes away by itself. */
+const WAKE_TTL_MS = 10_000;
 
 /** What a drain did: for the log line of a stop, and the figures of a rolling restart. */
 export interface DrainReport {
@@ -42,6 +48,8 @@ export class RedisServer extends BusServer {
   private readonly waitingReaders = new Set<() => void>();
   private whenIdle?: () => void;
   private readonly requestLoops: Promise<void>[] = [];
+  /** Each request reader's wake key (RedisKeys.wake), pushed to when the instance stops. */
+  private readonly wakeKeys: string[] = [];
   private readers: RedisConnection[] = [];
   private consumers: RedisEventConsumer[] = [];
   private handedBack = 0;
@@ -103,6 +111,8 @@ export class RedisServer extends BusServer {
 
   private async consumeRequests(queues: string[]): Promise<void> {
     const reader = this.reader(queues.length === 1 ? `requests:${queues[0]}` : 'requests');
+    const wake = this.redis.keys.wake(queues[0], this.options.instanceId);
+    this.wakeKeys.push(wake);
     let turn = 0;
     let failures = 0;
     while (this.running) {
@@ -116,8 +126,9 @@ export class RedisServer extends BusServer {
       const count = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight);
       let popped: [string, string[]] | null;
       try {
-        // A short block: on shutdown the loop notices within it, and nothing popped is cut off.
-        popped = (await reader.blmpop(BLOCK_SECONDS, keys.length, ...keys, 'RIGHT', 'COUNT', count)) as [string, string[]] | null;
+        // Ended by a request, the block's end, or a stop's push to `wake` (never by cutting the
+        // connection: a batch popped as it closed would be lost).
+        popped = (await reader.blmpop(BLOCK_SECONDS, keys.length + 1, wake, ...keys, 'RIGHT', 'COUNT', count)) as [string, string[]] | null;
         failures = 0;
       } catch (error) {
         if (!this.running) break;
@@ -125,7 +136,7 @@ export class RedisServer extends BusServer {
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures++, 2000)));
         continue;
       }
-      if (!popped) continue;
+      if (!popped || popped[0] === wake) continue;
       // Taken while the stop began: not started here, so back to the head of its queue.
       if (!this.running) await this.handBack(popped[0], popped[1]);
       else for (const raw of popped[1]) this.start(raw);
@@ -205,8 +216,8 @@ export class RedisServer extends BusServer {
   }
 
   /**
-   * A graceful stop, the bus's part of a drain: take no more work (the readers' short blocks
-   * end, a request popped meanwhile is handed back to its queue), let what was taken finish,
+   * A graceful stop, the bus's part of a drain: take no more work (the readers' blocks are
+   * woken, a request popped meanwhile is handed back to its queue), let what was taken finish,
    * answer and acknowledge, all before the databases and Redis close. Bounded by
    * `boundMs` (default: the request timeout); idempotent.
    */
@@ -220,6 +231,7 @@ export class RedisServer extends BusServer {
     const events = this.consumers.reduce((sum, c) => sum + c.inFlight, 0);
     this.running = false;
     this.wakeReaders();
+    this.wakeBlockedReaders();
     for (const consumer of this.consumers) consumer.stop();
     const drained = Promise.all([
       ...this.requestLoops,
@@ -234,6 +246,18 @@ export class RedisServer extends BusServer {
     if (unfinished) this.log.warn(`Stopped with ${unfinished} handler(s) still running`);
     for (const reader of this.readers) reader.disconnect();
     return { requests, events, handedBack: this.handedBack, unfinished, ms: Math.round(performance.now() - started) };
+  }
+
+  /** Ends the request readers' blocks now; one that fails to is ended by the drain's bound. */
+  private wakeBlockedReaders(): void {
+    for (const key of this.wakeKeys) {
+      this.redis.command
+        .multi()
+        .lpush(key, 'stop')
+        .pexpire(key, WAKE_TTL_MS)
+        .exec()
+        .catch((error: Error) => this.log.warn(`Could not wake a request reader: ${error.message}`));
+    }
   }
 
   async close(): Promise<void> {
