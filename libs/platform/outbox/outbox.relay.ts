@@ -7,8 +7,13 @@ import { OutboxMessage } from './outbox-message.entity';
 import { reportOutboxBacklog } from './outbox.metrics';
 
 export interface OutboxRelaySettings {
-  /** How often the relay looks for rows nobody kicked it for (left by a crash, another instance). */
+  /** How often the relay looks for rows nobody kicked it for (left by a crash, another instance)... */
   pollMs: number;
+  /**
+   * ...at first: each poll that finds nothing doubles the wait, up to this. A commit here or a
+   * poll that finds rows brings it back to `pollMs`. Default: the same as `pollMs` (no back-off).
+   */
+  idlePollMs?: number;
   batchSize: number;
   /** The longest wait between attempts while the bus refuses events. */
   maxBackoffMs: number;
@@ -56,6 +61,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private failures = 0;
   private busy = false;
+  /** Polls in a row that found nothing: the back-off while the module is idle. */
+  private emptyPolls = 0;
+  /** The pass under way was started by the timer, not by a commit. */
+  private polling = false;
   private unreport?: () => void;
 
   constructor(
@@ -86,6 +95,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Relay now (or right after the pass under way): something was just committed. */
   kick(): void {
+    this.emptyPolls = 0;
+    this.start(false);
+  }
+
+  private start(polling: boolean): void {
     if (this.stopped) return;
     // While backing off from a failing bus, new events wait for the timer like the others.
     if (this.running || (this.failures > 0 && this.timer)) {
@@ -94,12 +108,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.polling = polling;
     // A kick comes from whoever just committed, inside its call: the pass must not inherit that
     // call's deadline (nobody waits for a relay, and a publish would get only what the call had left).
     this.running = withoutDeadline(() => this.drain()).finally(() => {
       this.running = undefined;
       if (this.stopped) return;
-      if (this.again && this.failures === 0) return this.kick();
+      if (this.again && this.failures === 0) return this.start(false);
       this.schedule();
     });
   }
@@ -123,10 +138,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.busy = false;
     this.again = false;
     const backoff = Math.min(this.settings.maxBackoffMs, 100 * 2 ** this.failures) * (0.5 + Math.random() / 2);
-    const delay = this.failures > 0 ? backoff : busy ? Math.min(BUSY_RETRY_MS, this.settings.pollMs) : this.settings.pollMs;
+    const idle = Math.min(this.settings.idlePollMs ?? this.settings.pollMs, this.settings.pollMs * 2 ** this.emptyPolls);
+    const delay = this.failures > 0 ? backoff : busy ? Math.min(BUSY_RETRY_MS, this.settings.pollMs) : Math.max(this.settings.pollMs, idle);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.kick();
+      this.start(true);
     }, delay);
     this.timer.unref();
   }
@@ -142,6 +158,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         return;
       }
       if (outcome === 'busy') this.busy = true;
+      if (outcome === 'more') this.emptyPolls = 0;
+      else if (outcome === 'empty' && this.polling) this.emptyPolls = Math.min(this.emptyPolls + 1, 30);
       if (outcome !== 'more') return;
     }
   }

@@ -127,6 +127,30 @@ describe('transactional outbox', () => {
     await eventually(() => expect(bus.published).toEqual([{ eventId: stored.eventId, event: 'thing.made', payload: { id: 'left-behind', size: 1 }, traceparent: null }]));
   });
 
+  it('polls less and less while it finds nothing, finds a row left behind within its longest wait, and relays a commit at once', async () => {
+    await relay.onModuleDestroy();
+    const writes = new WriteQueue(dataSource);
+    relay = new OutboxRelay('things', dataSource, writes, bus as unknown as ServiceBus, { pollMs: 20, idlePollMs: 320, batchSize: 2, maxBackoffMs: 50, maxDeliveries: 3, parkAfterMs: 0 });
+    outbox = new Outbox(dataSource, writes, relay);
+    const reads = jest.spyOn(dataSource.manager, 'createQueryBuilder');
+    relay.onApplicationBootstrap();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // At a fixed 20 ms, about 50 polls; doubling from 20 ms to 320 ms, 6.
+    expect(reads.mock.calls.length).toBeLessThanOrEqual(10);
+
+    // Committed by a process whose relay never ran (a crash): only a poll finds it.
+    const unkicked = new Outbox(dataSource, writes, { kick: () => undefined } as unknown as OutboxRelay);
+    await unkicked.transaction(async (tx) => tx.publish(thingsContract, 'thing.made', { id: 'orphan', size: 1 }));
+    await eventually(() => expect(bus.published.map((m) => (m.payload as { id: string }).id)).toEqual(['orphan']), 2 * 320 + 200, 10);
+
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const started = performance.now();
+    await make('now', 2);
+    await eventually(() => expect(bus.published).toHaveLength(2), 2000, 5);
+    // Not made to wait for the backed-off poll.
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
   it('parks an event its subscribers keep failing, and relays the ones after it', async () => {
     bus.poison = 'bad';
     relay.onApplicationBootstrap();

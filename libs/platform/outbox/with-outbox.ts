@@ -26,6 +26,7 @@ export function withOutbox(database: ModuleDatabase): ModuleDatabase {
         useFactory: (dataSource: DataSource, writes: WriteQueue, bus: ServiceBus, outbox: OutboxSettings, busSettings: BusSettings) =>
           new OutboxRelay(database.module, dataSource, writes, bus, {
             pollMs: outbox.pollMs,
+            idlePollMs: outbox.idlePollMs,
             batchSize: outbox.batchSize,
             maxBackoffMs: outbox.maxBackoffMs,
             maxDeliveries: busSettings.eventMaxDeliveries,
