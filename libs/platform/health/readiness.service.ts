@@ -7,6 +7,7 @@ import { ServiceBus } from '@cleave/platform/bus';
 import { PROCESS_IDENTITY, ProcessIdentity, ProcessLifecycle } from '@cleave/platform/process';
 import { explainRedisError, RedisConnections } from '@cleave/platform/redis';
 import { TargetPolicies } from '@cleave/platform/resilience';
+import { InstanceInfo } from './registry/instance-info';
 import { ServiceRegistry } from './registry/service-registry';
 import { withTimeout } from './with-timeout';
 
@@ -59,8 +60,11 @@ export class Readiness {
       if (connection) checks.push(() => this.database.pingCheck(`db:${module}`, { connection, timeout: PING_TIMEOUT_MS }));
     }
     if (this.redis) checks.push(() => this.pingRedis(this.redis!));
+    // One registry read for all the targets (a gateway calls six modules): it is a SCAN.
+    let listing: Promise<InstanceInfo[]> | undefined;
+    const instances = () => (listing ??= withTimeout(this.registry.instances(), PING_TIMEOUT_MS));
     for (const target of this.bus.targets()) {
-      if (this.options.topology.hostOfModule(target) !== this.options.processName) checks.push(() => this.checkTarget(target));
+      if (this.options.topology.hostOfModule(target) !== this.options.processName) checks.push(() => this.checkTarget(target, instances));
     }
     return checks;
   }
@@ -92,12 +96,12 @@ export class Readiness {
    * whole chain. An open breaker is reported as degraded, not down: cockatiel half-opens only
    * when a call tries, so "down" would keep this process out of rotation with nothing to try.
    */
-  private async checkTarget(target: string) {
+  private async checkTarget(target: string, instances: () => Promise<InstanceInfo[]>) {
     const indicator = this.indicators.check(`module:${target}`);
     const host = this.options.topology.hostOfModule(target);
     let alive: number;
     try {
-      alive = (await withTimeout(this.registry.instances(), PING_TIMEOUT_MS)).filter((i) => i.process === host).length;
+      alive = (await instances()).filter((i) => i.process === host).length;
     } catch (error) {
       return indicator.down({ message: `cannot read the service registry: ${(error as Error).message}` });
     }
