@@ -1,7 +1,7 @@
 /**
  * `npm run bench` / `npm run bench:quick`: every scenario in one go, on this machine.
  *
- *   node dist-bench/bench/run.js [--quick] [--only bus,events,http,checkout,scale,tracing,idle,cluster] [--rebuild] [--no-readme] [--profile]
+ *   node dist-bench/bench/run.js [--quick] [--only bus,events,http,checkout,scale,tracing,idle,cluster,network] [--rebuild] [--no-readme] [--profile]
  *   node dist-bench/bench/run.js --report bench/results/<timestamp>.json   (render a results file again)
  *
  * Builds the apps once if dist/ is missing or older than the sources, runs the scenarios one
@@ -32,8 +32,9 @@ import { httpScenario } from './scenarios/http';
 import { scaleScenario } from './scenarios/scale';
 import { tracingScenario } from './scenarios/tracing';
 import { idleScenario } from './scenarios/idle';
+import { networkScenario } from './scenarios/network';
 
-const SCENARIOS = ['bus', 'events', 'http', 'checkout', 'scale', 'tracing', 'idle', 'cluster'] as const;
+const SCENARIOS = ['bus', 'events', 'http', 'checkout', 'scale', 'tracing', 'idle', 'cluster', 'network'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 /** Hard stop: a run never outlives this, whatever hangs. */
 const RUN_LIMIT_MS = 20 * 60_000;
@@ -180,6 +181,7 @@ async function main(): Promise<void> {
     if (args.only.includes('tracing')) scenarios.tracing = await tracingScenario(ctx);
     if (args.only.includes('idle')) scenarios.idle = await idleScenario(ctx);
     if (args.only.includes('cluster')) scenarios.cluster = await clusterScenario(ctx);
+    if (args.only.includes('network')) scenarios.network = await networkScenario(ctx);
   } finally {
     killAll();
     redis.disconnect();

@@ -53,6 +53,14 @@ export interface Plans {
     /** After the load, how long the last sagas may take to finish before the stock check. */
     settleTimeoutSec: number;
   };
+  /** Checkout one at a time across a simulated network of `delayMs` each way (delay-proxy peers). */
+  network: {
+    delayMs: number;
+    /** Each a run with the delay and one without, in turn. */
+    rounds: number;
+    warmupSec: number;
+    durationSec: number;
+  };
   /** A system doing nothing: settle after start, then CPU over the window. */
   idle: {
     settleSec: number;
@@ -80,7 +88,8 @@ export const FULL: Plans = {
   http: { warmupSec: 2, durationSec: 10, sequentialSec: 3, getConnections: 50, checkoutConnections: 20, floorRounds: 2, products: 100, checkoutProducts: 10 },
   checkout: { failureRate: 0.2, latencyMs: 5, connections: 20, warmupSec: 1, durationSec: 8, products: 5, settleTimeoutSec: 30 },
   tracing: { rounds: 3, connections: 20, warmupSec: 2, durationSec: 6, checkoutProducts: 10 },
-  idle: { settleSec: 5, durationSec: 30 },
+  network: { delayMs: 0.25, rounds: 2, warmupSec: 2, durationSec: 8 },
+  idle: { settleSec: 40, durationSec: 30 },
   scale: { sizes: [[1_000, 10], [100_000, 1_000], [1_000_000, 10_000]], warmupRequests: 20, requests: 200 },
 };
 
@@ -90,6 +99,7 @@ export const QUICK: Plans = {
   http: { warmupSec: 1, durationSec: 2, sequentialSec: 1, getConnections: 50, checkoutConnections: 20, floorRounds: 1, products: 20, checkoutProducts: 5 },
   checkout: { failureRate: 0.2, latencyMs: 5, connections: 20, warmupSec: 1, durationSec: 2, products: 3, settleTimeoutSec: 15 },
   tracing: { rounds: 1, connections: 20, warmupSec: 1, durationSec: 2, checkoutProducts: 5 },
+  network: { delayMs: 0.25, rounds: 1, warmupSec: 1, durationSec: 3 },
   idle: { settleSec: 2, durationSec: 5 },
   scale: { sizes: [[1_000, 10], [10_000, 100]], warmupRequests: 5, requests: 30 },
 };

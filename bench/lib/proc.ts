@@ -41,6 +41,22 @@ export function readMemory(pid: number | undefined): ProcessMemory {
   }
 }
 
+/**
+ * What a process holds of its own and what it shares, MB, from /proc/<pid>/smaps_rollup: its
+ * anonymous memory (heap, stacks, native allocations), and its proportional share (Pss: a page
+ * shared by n processes counts 1/n in each). RSS counts the Node binary's resident code (about
+ * 50 MB, file-backed) whole in every process, though all of them share one copy.
+ */
+export function readPrivateMemory(pid: number | undefined): { anonMB: number; pssMB: number } {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? NaN);
+    return { anonMB: kb('Anonymous') / 1024, pssMB: kb('Pss') / 1024 };
+  } catch {
+    return { anonMB: NaN, pssMB: NaN };
+  }
+}
+
 /** CPU time (user + system) a process has used, in seconds, from /proc/<pid>/stat; NaN if gone. */
 export function cpuSeconds(pid: number | undefined, withReapedChildren = false): number {
   try {

@@ -6,6 +6,7 @@ import type { HttpScenario } from '../scenarios/http';
 import type { ScaleRoute, ScaleScenario } from '../scenarios/scale';
 import type { TracingScenario } from '../scenarios/tracing';
 import type { IdleScenario } from '../scenarios/idle';
+import type { NetworkScenario } from '../scenarios/network';
 import { Plans } from './context';
 import { Interference } from './interference';
 import { LatencyStats } from './stats';
@@ -37,7 +38,7 @@ export interface Results {
   quick: boolean;
   machine: Machine;
   plans: Plans;
-  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario; checkout?: CheckoutScenario; scale?: ScaleScenario; tracing?: TracingScenario; idle?: IdleScenario; cluster?: ClusterScenario };
+  scenarios: { bus?: BusScenario; events?: EventsScenario; http?: HttpScenario; checkout?: CheckoutScenario; scale?: ScaleScenario; tracing?: TracingScenario; idle?: IdleScenario; cluster?: ClusterScenario; network?: NetworkScenario };
   targets: Target[];
 }
 
@@ -79,6 +80,16 @@ export function targetsOf(scenarios: Results['scenarios']): Target[] {
   for (const r of scenarios.idle?.rows ?? []) {
     const v = Math.max(...r.perProcess.map((p) => p.rssMB));
     targets.push({ name: `Idle RSS of the largest ${r.system} process`, limit: '≤ 90 MB', measured: `${mb(v)} MB`, value: v, met: v <= 90 });
+  }
+  const network = scenarios.network;
+  if (network) {
+    targets.push({
+      name: `Split checkout p50 across ${network.delayMs} ms each way vs monolith p50 + 2 ms + a round trip per sequential one beyond the monolith's`,
+      limit: `≤ ${ms(network.boundMs)} ms`,
+      measured: `${ms(network.splitP50Ms)} ms`,
+      value: network.splitP50Ms,
+      met: network.splitP50Ms <= network.boundMs,
+    });
   }
   const scale = scenarios.scale;
   if (scale && scale.rows.length > 1) {
@@ -312,8 +323,14 @@ export function markdown(results: Results): string {
       `**8. A system doing nothing** (CPU over ${p.durationSec} s with no request, ${p.settleSec} s after the last instance was ready; ms of CPU per second; RSS at the end)`,
       '',
       table(
-        ['system', 'processes', 'app CPU', 'Redis + PostgreSQL CPU', 'per process (CPU ms/s, RSS MB)'],
-        idle.rows.map((r) => [r.system, int(r.processes), r.appMsPerSec.toFixed(1), r.servicesMsPerSec.toFixed(1), r.perProcess.map((q) => `${q.role} ${q.msPerSec.toFixed(1)}, ${mb(q.rssMB)}`).join('; ')]),
+        ['system', 'processes', 'app CPU', 'Redis + PostgreSQL CPU', 'per process (CPU ms/s; RSS / anonymous / Pss MB)'],
+        idle.rows.map((r) => [
+          r.system,
+          int(r.processes),
+          r.appMsPerSec.toFixed(1),
+          r.servicesMsPerSec.toFixed(1),
+          r.perProcess.map((q) => `${q.role} ${q.msPerSec.toFixed(1)}; ${mb(q.rssMB)} / ${mb(q.anonMB ?? NaN)} / ${mb(q.pssMB ?? NaN)}`).join(', '),
+        ]),
       ),
       '',
     );
@@ -340,6 +357,31 @@ export function markdown(results: Results): string {
       ),
       '',
       `The cluster against one Redis: median ${x(cluster.clusterVsSingle.median)}, throughput ${x(cluster.clusterVsSingle.throughput)}.`,
+      '',
+    );
+  }
+  const network = results.scenarios.network;
+  if (network) {
+    const p = results.plans.network;
+    const chunks = (r: NetworkScenario['rows'][number]) =>
+      Object.entries(r.chunksPerCheckout)
+        .map(([link, n]) => `${link} ${Number.isFinite(n) ? n.toFixed(1) : '–'}`)
+        .join(', ');
+    out.push(
+      `**10. A network between hosts** (POST /orders one at a time, ${p.rounds} rounds of ${p.durationSec} s after ${p.warmupSec} s warm-up per delay, through delay-proxy peers: ` +
+        `the callers to the gateway and, split, every process to Redis and to its PostgreSQL database; measured with the delay and again with none on the same system)`,
+      '',
+      table(
+        ['system', 'each way (ms)', 'checkouts', 'median / p99 (ms)', 'chunks crossing per checkout, by link'],
+        network.rows.map((r) => [r.system, String(r.delayMs), int(r.checkouts), `${ms(r.latency.median)} / ${ms(r.latency.p99)}`, chunks(r)]),
+      ),
+      '',
+      `One-way crossings a checkout waits for in sequence ((median with the delay - median without) / delay): monolith ${network.sequentialCrossings.monolith.toFixed(1)}, ` +
+        `split ${network.sequentialCrossings.split.toFixed(1)} (${(network.sequentialCrossings.split / 2).toFixed(1)} round trips). ` +
+        `Split median ${ms(network.splitP50Ms)} ms against a bound of ${ms(network.boundMs)} ms (monolith median + 2 ms + a round trip per sequential round trip beyond the monolith's). ` +
+        `What a split checkout crosses in sequence: gateway → orders (a bus call is 2 round trips through Redis); orders' statements; orders → catalog (prices), ` +
+        `orders → catalog (reserve), orders → payments (charge), orders → catalog (commit), each a bus call and its module's statements. ` +
+        `Asked at once, prices and reservation would be one call, and the commit could follow the answer: 3 bus calls in sequence instead of 5.`,
       '',
     );
   }

@@ -30,6 +30,8 @@ export interface StartOptions {
   payments?: PaymentsSimulator;
   /** More settings for every process (e.g. OTEL_SDK_DISABLED). */
   env?: Record<string, string>;
+  /** Rewrites the final environment (the network scenario points the database URLs at its proxy). */
+  mapEnv?: (env: Record<string, string>) => Record<string, string>;
 }
 
 /**
@@ -47,17 +49,17 @@ export class CleaveSystem {
   ) {}
 
   static async start(topology: 'monolith' | 'split', redisUrl: string, options: StartOptions = {}): Promise<CleaveSystem> {
-    const { database = 'sqlite', payments = INSTANT_PAYMENTS, env: extra = {} } = options;
+    const { database = 'sqlite', payments = INSTANT_PAYMENTS, env: extra = {}, mapEnv = (e: Record<string, string>) => e } = options;
     const resources = await prepareSystemEnv(topology, { tag: 'bench', redisUrl, admin: ADMIN, database, postgresAdminUrl: postgresAdminUrl() });
-    const env = {
-      ...resources.env,
+    const env = mapEnv({
+      ...withCommitFlush(resources.env),
       CLEAVE_PAYMENTS_LATENCY_MS: String(payments.latencyMs),
       CLEAVE_PAYMENTS_FAILURE_RATE: String(payments.failureRate),
       // The apps run with NODE_ENV=production, which requires a seal key beyond one process:
       // passwords and refresh tokens cross Redis sealed, as in production.
       CLEAVE_BUS_SEAL_KEY: randomBytes(32).toString('hex'),
       ...extra,
-    };
+    });
     const system = new CleaveSystem(topology, env, resources);
     try {
       // Each process owns its modules' databases, so they can all start (and migrate) at once.
@@ -97,6 +99,27 @@ export class CleaveSystem {
     await Promise.all(this.instances.map((i) => i.stop()));
     await this.resources.dispose(redis).catch(() => undefined);
   }
+}
+
+/**
+ * How the bench's PostgreSQL databases commit: BENCH_PG_SYNCHRONOUS_COMMIT, `off` unless set.
+ * The monolith's SQLite (WAL, better-sqlite3's synchronous=NORMAL) does not flush the disk at
+ * each commit; PostgreSQL's default does, and a split checkout commits seven times in a row:
+ * on this VM an fdatasync takes 1.8 ms (median; 17 ms at worst), which would measure the disk,
+ * not Cleave. `off` keeps the same class of durability as the monolith's (a crash of the
+ * machine, not of the process, may lose the last commits; nothing is corrupted).
+ */
+export const PG_SYNCHRONOUS_COMMIT = process.env.BENCH_PG_SYNCHRONOUS_COMMIT ?? 'off';
+
+function withCommitFlush(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).map(([name, value]) => {
+      if (!name.startsWith('DATABASE_URL_') || PG_SYNCHRONOUS_COMMIT === 'on') return [name, value];
+      const url = new URL(value);
+      url.searchParams.set('options', `-c synchronous_commit=${PG_SYNCHRONOUS_COMMIT}`);
+      return [name, url.toString()];
+    }),
+  );
 }
 
 /** Redis's own CPU seconds so far (user + system), from INFO. */
