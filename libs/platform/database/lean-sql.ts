@@ -1,0 +1,62 @@
+import { DataSource, EntityManager } from 'typeorm';
+
+/** What a driver answers a statement with, through `QueryRunner.query(sql, params, true)`. */
+interface Answer {
+  records?: unknown[];
+  affected?: number;
+}
+
+/**
+ * Hand-written statements for the measured hot paths, where TypeORM's query builder costs
+ * more than the statement itself (issue 16: TypeORM was 46% of a monolith checkout's CPU; its
+ * builder re-renders the SQL on every call, inlines numbers so that no two statements share a
+ * text and SQLite prepares each anew, and `insert` reads the row back on SQLite). Each text
+ * is written once with `?` placeholders and rewritten to `$1..$n` on PostgreSQL once; it runs
+ * through TypeORM's query runner, so a transaction's manager runs it in that transaction,
+ * better-sqlite3's statement cache keeps it prepared, and query subscribers (the tracing
+ * spans) see it like any other.
+ */
+export class LeanSql {
+  readonly postgres: boolean;
+  private readonly texts = new Map<string, string>();
+
+  constructor(dataSource: DataSource) {
+    this.postgres = dataSource.options.type === 'postgres';
+  }
+
+  /** The rows a SELECT, or a write with RETURNING (SQLite >= 3.35, PostgreSQL), answers. */
+  async rows<T>(manager: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
+    return ((await this.run(manager, sql, params)).records ?? []) as T[];
+  }
+
+  /** How many rows a write without RETURNING changed. */
+  async changed(manager: EntityManager, sql: string, params: readonly unknown[]): Promise<number> {
+    return (await this.run(manager, sql, params)).affected ?? 0;
+  }
+
+  /** A boolean as the column stores it: SQLite has none (TypeORM writes 1 and 0), PostgreSQL does. */
+  bool(value: boolean): boolean | number {
+    return this.postgres ? value : value ? 1 : 0;
+  }
+
+  /** As `EntityManager.query` runs a statement, but asking for the driver's structured answer (rows and counts alike). */
+  private async run(manager: EntityManager, sql: string, params: readonly unknown[]): Promise<Answer> {
+    const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+    try {
+      return (await runner.query(this.text(sql), params as unknown[], true)) as Answer;
+    } finally {
+      if (!manager.queryRunner) await runner.release();
+    }
+  }
+
+  private text(sql: string): string {
+    if (!this.postgres) return sql;
+    let text = this.texts.get(sql);
+    if (text === undefined) {
+      let n = 0;
+      text = sql.replace(/\?/g, () => `$${++n}`);
+      this.texts.set(sql, text);
+    }
+    return text;
+  }
+}
