@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { queryPrepared, statementName } from './prepared-postgres';
 
 /** What a driver answers a statement with, through `QueryRunner.query(sql, params, true)`. */
 interface Answer {
@@ -11,14 +12,15 @@ interface Answer {
  * more than the statement itself (issue 16: TypeORM was 46% of a monolith checkout's CPU; its
  * builder re-renders the SQL on every call, inlines numbers so that no two statements share a
  * text and SQLite prepares each anew, and `insert` reads the row back on SQLite). Each text
- * is written once with `?` placeholders and rewritten to `$1..$n` on PostgreSQL once; it runs
- * through TypeORM's query runner, so a transaction's manager runs it in that transaction,
- * better-sqlite3's statement cache keeps it prepared, and query subscribers (the tracing
- * spans) see it like any other.
+ * is written once with `?` placeholders (`$1..$n` on PostgreSQL, once) and runs on TypeORM's
+ * query runner, so a transaction's manager runs it in that transaction, it stays prepared
+ * (better-sqlite3's statement cache; a named statement per PostgreSQL connection), and
+ * query subscribers (the tracing spans) see it like any other.
  */
 export class LeanSql {
   readonly postgres: boolean;
-  private readonly texts = new Map<string, string>();
+  /** Each statement as PostgreSQL gets it: its text with $n placeholders, and its name. */
+  private readonly statements = new Map<string, { text: string; name: string }>();
 
   constructor(dataSource: DataSource) {
     this.postgres = dataSource.options.type === 'postgres';
@@ -43,20 +45,24 @@ export class LeanSql {
   private async run(manager: EntityManager, sql: string, params: readonly unknown[]): Promise<Answer> {
     const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
     try {
-      return (await runner.query(this.text(sql), params as unknown[], true)) as Answer;
+      if (this.postgres) {
+        const { name, text } = this.statement(sql);
+        return await queryPrepared(runner, name, text, params);
+      }
+      return (await runner.query(sql, params as unknown[], true)) as Answer;
     } finally {
       if (!manager.queryRunner) await runner.release();
     }
   }
 
-  private text(sql: string): string {
-    if (!this.postgres) return sql;
-    let text = this.texts.get(sql);
-    if (text === undefined) {
+  private statement(sql: string): { text: string; name: string } {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
       let n = 0;
-      text = sql.replace(/\?/g, () => `$${++n}`);
-      this.texts.set(sql, text);
+      const text = sql.replace(/\?/g, () => `$${++n}`);
+      statement = { text, name: statementName(text) };
+      this.statements.set(sql, statement);
     }
-    return text;
+    return statement;
   }
 }
