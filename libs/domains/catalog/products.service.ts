@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '@cleave/contracts/kernel/errors';
 import { AdjustStock, CreateProduct, ListProducts, ProductPage, ProductSort, ProductView, UpdateProduct } from '@cleave/contracts/catalog/catalog.contract';
-import { WriteQueue } from '@cleave/platform/database';
+import { LeanSql, WriteQueue } from '@cleave/platform/database';
 import { Product } from './product.entity';
 import { toProductView } from './product.view';
 import { ProductCache } from './product.cache';
+import { productsById } from './products-by-id';
 import { MAX_INT, validDelta, validListQuery, validNewProduct, validUpdate } from './product.input';
 import { CATALOG_CLOCK, Clock } from './catalog.settings';
 import { ftsMatch, searchDocument, tsQuery } from './search-words';
@@ -22,12 +23,16 @@ const ORDER: Record<ProductSort, [string, 'ASC' | 'DESC'][]> = {
 
 @Injectable()
 export class ProductsService {
+  private readonly sql: LeanSql;
+
   constructor(
     @InjectDataSource('catalog') private readonly dataSource: DataSource,
     private readonly writes: WriteQueue,
     private readonly cache: ProductCache,
     @Inject(CATALOG_CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.sql = new LeanSql(dataSource);
+  }
 
   async createProduct(request: CreateProduct): Promise<ProductView> {
     const now = this.clock().toISOString();
@@ -126,7 +131,7 @@ export class ProductsService {
     if (unique.length > 1000) throw new ValidationError('At most 1000 ids at once');
     const cached = await this.cache.get(unique);
     const missing = unique.filter((id) => !cached.has(id));
-    const loaded = missing.length ? (await this.dataSource.getRepository(Product).findBy({ id: In(missing) })).map(toProductView) : [];
+    const loaded = missing.length ? await productsById(this.sql, this.dataSource.manager, missing) : [];
     this.cache.fill(loaded);
     return [...cached.values(), ...loaded];
   }

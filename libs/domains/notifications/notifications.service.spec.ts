@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { NotificationView } from '@cleave/contracts/notifications/notifications.contract';
 import { BusContext, ServiceBus } from '@cleave/platform/bus';
-import { WriteQueue } from '@cleave/platform/database';
+import { LeanSql, WriteQueue } from '@cleave/platform/database';
 import { Notification } from './notification.entity';
 import { CreateNotifications1767000000004 } from './migrations/1767000000004-create-notifications';
 import { AddNotificationReadSeq1767000000014 } from './migrations/1767000000014-add-notification-read-seq';
@@ -50,7 +50,10 @@ describe('NotificationsService', () => {
     handlers = new NotificationsHandlers(service);
   });
 
-  afterEach(() => dataSource.destroy());
+  afterEach(() => {
+    jest.restoreAllMocks();
+    return dataSource.destroy();
+  });
 
   const confirmed = (userId = ADA, totalCents = 1250) => messages.orderConfirmed({ orderId: ORDER, userId, totalCents, currency: 'USD', itemCount: 2 });
 
@@ -99,13 +102,10 @@ describe('NotificationsService', () => {
     // Another instance inserts seq 2 first: this insert, computed before it, clashes on seq.
     const repository = dataSource.getRepository(Notification);
     const clash = new QueryFailedError('INSERT', [], Object.assign(new Error('UNIQUE constraint failed: notifications.seq'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }));
-    const racing: Record<string, unknown> = {};
-    for (const step of ['insert', 'into', 'values', 'updateEntity']) racing[step] = () => racing;
-    racing.execute = async () => {
+    jest.spyOn(LeanSql.prototype, 'rows').mockImplementationOnce(async () => {
       await repository.insert({ id: 'other', userId: BOB, kind: 'x', message: 'x', eventId: 'other-event', read: false, seq: 2, createdAt: new Date().toISOString() });
       throw clash;
-    };
-    jest.spyOn(repository, 'createQueryBuilder').mockReturnValueOnce(racing as never);
+    });
     const recorded = await service.notify(confirmed(), 'event-2');
     expect(recorded).toMatchObject({ eventId: 'event-2', seq: 3 });
   });

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ConflictError, NotFoundError, PaymentDeclinedError, ValidationError } from '@cleave/contracts/kernel/errors';
 import { Charge, PAYMENT_METHOD_FORMAT, PaymentEvent, paymentsContract, PaymentView, Refund } from '@cleave/contracts/payments/payments.contract';
-import { isUniqueViolation } from '@cleave/platform/database';
+import { isUniqueViolation, LeanSql } from '@cleave/platform/database';
 import { Outbox } from '@cleave/platform/outbox';
 import { Payment } from './payment.entity';
 import { PaymentProvider } from './payment-provider';
@@ -15,13 +15,37 @@ const ID = /^[A-Za-z0-9-]{1,36}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const MAX_REASON = 500;
 
+/*
+ * A charge's two statements, hand-written: TypeORM's entity read and insert were about a
+ * fifth of the split payments process's CPU and 46% of a monolith checkout's (issue 16).
+ */
+const BY_ORDER = `SELECT order_id, user_id, amount_cents, currency, status, reason, payment_method, created_at, updated_at FROM payments WHERE order_id = ?`;
+const INSERT = `INSERT INTO payments (order_id, user_id, amount_cents, currency, status, reason, payment_method, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+interface PaymentRow {
+  order_id: string;
+  user_id: string;
+  /** bigint: a string from PostgreSQL. */
+  amount_cents: number | string;
+  currency: string;
+  status: Payment['status'];
+  reason: string | null;
+  payment_method: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 @Injectable()
 export class PaymentsService {
+  private readonly sql: LeanSql;
+
   constructor(
     @InjectRepository(Payment, 'payments') private readonly payments: Repository<Payment>,
     private readonly outbox: Outbox,
     private readonly provider: PaymentProvider,
-  ) {}
+  ) {
+    this.sql = new LeanSql(payments.manager.connection);
+  }
 
   /**
    * Charges an order once. A repeated charge answers what the first one stored (the payment,
@@ -29,8 +53,8 @@ export class PaymentsService {
    */
   async charge(request: Charge): Promise<PaymentView> {
     const { orderId, userId, amountCents, currency, paymentMethod } = checkCharge(request);
-    const existing = await this.payments.findOneBy({ orderId });
-    if (existing) return settled(existing);
+    const [existing] = await this.sql.rows<PaymentRow>(this.payments.manager, BY_ORDER, [orderId]);
+    if (existing) return settled(fromRow(existing));
 
     // Two concurrent first charges both reach the provider; a real provider is keyed by the
     // order id and takes the money once, and only one row below wins.
@@ -49,7 +73,7 @@ export class PaymentsService {
     };
     try {
       await this.outbox.transaction(async (tx) => {
-        await tx.manager.insert(Payment, payment);
+        await this.sql.changed(tx.manager, INSERT, [orderId, userId, amountCents, currency, payment.status, payment.reason, paymentMethod, now, now]);
         tx.publish(paymentsContract, payment.status === 'CHARGED' ? 'payment.charged' : 'payment.declined', toEvent(payment));
       });
     } catch (error) {
@@ -152,6 +176,20 @@ function checkRefund(request: Refund): Refund {
 
 function checkId(value: unknown, name: string): void {
   if (typeof value !== 'string' || !ID.test(value)) throw new ValidationError(`${name} must be an id (letters, digits and dashes, at most 36)`, { [name]: value });
+}
+
+function fromRow(row: PaymentRow): Payment {
+  return {
+    orderId: row.order_id,
+    userId: row.user_id,
+    amountCents: Number(row.amount_cents),
+    currency: row.currency,
+    status: row.status,
+    reason: row.reason,
+    paymentMethod: row.payment_method,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 function toEvent(payment: Payment): PaymentEvent {

@@ -4,3 +4,4 @@ export { DatabaseSettings } from './database.settings';
 export { isUniqueViolation } from './unique-violation';
 export { WriteQueue } from './write-queue';
 export { runMigrationsLocked } from './migration-lock';
+export { LeanSql } from './lean-sql';
