@@ -1,8 +1,8 @@
 import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { withoutDeadline } from '@cleave/platform/context';
 import { EventHandlersFailedError, ServiceBus } from '@cleave/platform/bus';
-import { WriteQueue } from '@cleave/platform/database';
+import { LeanSql, WriteQueue } from '@cleave/platform/database';
 import { OutboxMessage } from './outbox-message.entity';
 import { reportOutboxBacklog } from './outbox.metrics';
 
@@ -32,8 +32,29 @@ interface Batch {
   run<T>(change: (manager: EntityManager) => Promise<T>): Promise<T>;
 }
 
-/** `busy`: another instance of the module is relaying right now. */
-type PassOutcome = 'empty' | 'more' | 'failed' | 'busy';
+/**
+ * `more`: a full batch went, there may be more; `drained`: a short batch went, nothing is
+ * left (a commit meanwhile kicks the relay again); `busy`: another instance relays right now.
+ */
+type PassOutcome = 'empty' | 'more' | 'drained' | 'failed' | 'busy';
+
+/**
+ * Hand-written, the relay's statements: through TypeORM's builder the read re-rendered its
+ * SQL every pass and the delete inlined each seq, a new text per event for SQLite to prepare
+ * (and to evict the domains' statements from better-sqlite3's cache of 100).
+ */
+const READ = 'SELECT seq, event_id, event, payload, traceparent, created_at, attempts FROM outbox WHERE dead_at IS NULL ORDER BY seq ASC LIMIT ?';
+const DELETE = 'DELETE FROM outbox WHERE seq = ? AND dead_at IS NULL';
+
+interface OutboxRow {
+  seq: number;
+  event_id: string;
+  event: string;
+  payload: string;
+  traceparent: string | null;
+  created_at: string;
+  attempts: number;
+}
 
 /** While another instance relays, look again this soon: its pass may end before our rows are read. */
 const BUSY_RETRY_MS = 50;
@@ -66,6 +87,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   /** The pass under way was started by the timer, not by a commit. */
   private polling = false;
   private unreport?: () => void;
+  private readonly sql: LeanSql;
 
   constructor(
     readonly module: string,
@@ -76,6 +98,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.logger = new Logger(`Outbox:${module}`);
     this.locking = dataSource.options.type === 'postgres';
+    this.sql = new LeanSql(dataSource);
   }
 
   /** Starts once the bus is up: what a previous run left is relayed first. */
@@ -158,7 +181,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         return;
       }
       if (outcome === 'busy') this.busy = true;
-      if (outcome === 'more') this.emptyPolls = 0;
+      if (outcome === 'more' || outcome === 'drained') this.emptyPolls = 0;
       else if (outcome === 'empty' && this.polling) this.emptyPolls = Math.min(this.emptyPolls + 1, 30);
       if (outcome !== 'more') return;
     }
@@ -166,8 +189,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One batch: on PostgreSQL in a transaction holding the module's relay lock, on SQLite op by op through the write queue. */
   private pass(): Promise<PassOutcome> {
-    const read = (manager: EntityManager) =>
-      manager.createQueryBuilder(OutboxMessage, 'm').where('m.dead_at IS NULL').orderBy('m.seq', 'ASC').limit(this.settings.batchSize).getMany();
+    const read = async (manager: EntityManager): Promise<OutboxMessage[]> =>
+      (await this.sql.rows<OutboxRow>(manager, READ, [this.settings.batchSize])).map(toMessage);
     if (this.locking) {
       return this.dataSource.transaction(async (manager) => {
         const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`cleave-outbox:${this.module}`]);
@@ -204,10 +227,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         return 'failed';
       }
       // A failed delete leaves a published row: it is sent again, and deduplicated.
-      await run((manager) => manager.delete(OutboxMessage, { seq: message.seq, deadAt: IsNull() }));
+      await run((manager) => this.sql.changed(manager, DELETE, [message.seq]));
       this.failures = 0;
     }
-    return 'more';
+    // A short batch took all there was: no second pass to find the table empty.
+    return rows.length < this.settings.batchSize ? 'drained' : 'more';
   }
 
   private fail(message: OutboxMessage | undefined, error: unknown): void {
@@ -218,6 +242,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn(`Cannot relay ${what} of ${this.module}; keeping it and retrying: ${errorText(error)}`);
     }
   }
+}
+
+function toMessage(row: OutboxRow): OutboxMessage {
+  return {
+    seq: Number(row.seq),
+    eventId: row.event_id,
+    event: row.event,
+    payload: row.payload,
+    traceparent: row.traceparent,
+    createdAt: row.created_at,
+    attempts: Number(row.attempts),
+    lastError: null,
+    deadAt: null,
+  };
 }
 
 function errorText(error: unknown): string {
