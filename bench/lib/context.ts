@@ -89,7 +89,7 @@ export const FULL: Plans = {
   checkout: { failureRate: 0.2, latencyMs: 5, connections: 20, warmupSec: 1, durationSec: 8, products: 5, settleTimeoutSec: 30 },
   tracing: { rounds: 3, connections: 20, warmupSec: 2, durationSec: 6, checkoutProducts: 10 },
   network: { delayMs: 0.25, rounds: 2, warmupSec: 2, durationSec: 8 },
-  idle: { settleSec: 40, durationSec: 30 },
+  idle: { settleSec: 60, durationSec: 30 },
   scale: { sizes: [[1_000, 10], [100_000, 1_000], [1_000_000, 10_000]], warmupRequests: 20, requests: 200 },
 };
 

@@ -21,7 +21,9 @@ export interface IdleScenario {
  * over `durationSec` with no request at all. Heartbeats, claims, outbox polls, recovery and
  * lag reads are all that runs. The settling is long because V8 goes on working for some
  * seconds after a process has loaded its code (measured: a bare `node -e` that requires
- * ioredis spends 3.8 ms/s in its first 10 s, 0.06 ms/s from 15 s on): that is start-up, not idling.
+ * ioredis spends 3.8 ms/s in its first 10 s, 0.06 ms/s from 15 s on), and V8's memory reducer
+ * shrinks a heap that grew at start with a full collection some time in the first minute: that
+ * is start-up, not idling.
  */
 export async function idleScenario(ctx: Context): Promise<IdleScenario> {
   const plan = ctx.plans.idle;
