@@ -11,5 +11,5 @@ export {
   resolvePolicy,
   RetrySpec,
 } from './resilience.config';
-export { answeredByTarget, Attempt, BreakerStateName, CallPolicy, TargetPolicies } from './target-policies';
+export { Attempt, BreakerStateName, CallPolicy, TargetPolicies } from './target-policies';
 export { resilienceFrom, ResilienceSettings } from './resilience.settings';

@@ -43,31 +43,14 @@ interface TargetGuards {
 const OUT_OF_TIME = Symbol('outOfTime');
 /** Set on a call given up before it was sent (its budget spent, e.g. waiting for a bulkhead slot). */
 const NOT_SENT = Symbol('notSent');
-/** Set on an error the target sent back as its answer (see answeredByTarget). */
-const ANSWERED = Symbol('answered');
 
-type Marked = { [OUT_OF_TIME]?: boolean; [NOT_SENT]?: boolean; [ANSWERED]?: boolean };
-
-/**
- * Marks an error that came back in the target's reply: the target is up and answering, even
- * when the answer is a 503 about a target of its own. Transports call it on the error replies
- * they decode; errors they raise themselves (no answer in time, Redis refused) stay unmarked.
- */
-export function answeredByTarget<E extends Error>(error: E): E {
-  return Object.defineProperty(error, ANSWERED, { value: true });
-}
+type Marked = { [OUT_OF_TIME]?: boolean; [NOT_SENT]?: boolean };
 
 /**
  * Only failures of the target itself (timeouts, unreachable) count; a 404 or 409 is an
- * answer, and a call that was never sent says nothing about the target. A 503 the target
- * answered does not count either: it relays a failure further down (orders saying payments
- * is unreachable), which that hop's own breaker isolates. Counted here, it opened the
- * gateway's breaker for orders during a Redis failover that only payments' queue was on,
- * and kept checkouts refused for a cooldown after everything was back.
+ * answer, and a call that was never sent says nothing about the target.
  */
-const targetFailure = handleWhen(
-  (error) => error instanceof CleaveError && error.retryable && !(error as Marked)[NOT_SENT] && !(error as Marked)[ANSWERED],
-);
+const targetFailure = handleWhen((error) => error instanceof CleaveError && error.retryable && !(error as Marked)[NOT_SENT]);
 
 /** Worth another attempt: a failure of the target, with time left to try again. */
 const retryableInTime = handleWhen(

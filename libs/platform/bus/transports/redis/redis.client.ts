@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { CleaveError, InternalError, ServiceUnavailableError } from '@cleave/contracts/kernel/errors';
 import { currentCall } from '@cleave/platform/context';
-import { answeredByTarget, TargetPolicies } from '@cleave/platform/resilience';
+import { TargetPolicies } from '@cleave/platform/resilience';
 import { BusClientProxy, ReplySink } from '../../bus.client-proxy';
 import { BUS_OPTIONS, TransportOptions } from '../../bus.options';
 import { BusMetrics } from '../../bus.metrics';
@@ -250,7 +250,7 @@ export class RedisClient extends BusClientProxy implements OnModuleInit, OnAppli
     clearTimeout(pending.timer);
     if ('error' in reply) {
       this.record(pending.caller, pending.pattern, 'error', pending.startedHr);
-      pending.reject(answeredByTarget(CleaveError.fromJSON(reply.error)));
+      pending.reject(CleaveError.fromJSON(reply.error));
     } else {
       this.record(pending.caller, pending.pattern, 'ok', pending.startedHr);
       pending.resolve('data' in reply ? reply.data : undefined);
