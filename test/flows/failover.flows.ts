@@ -26,13 +26,16 @@ interface Outcome {
 
 /** Concurrent customers, each checking out one order after another. */
 const CUSTOMERS = 3;
-/**
- * Each customer is a few accounts in turn, this many orders each (a feed shows the latest 100
- * notifications). Enough orders to last past the restore: a Sentinel set takes about 17 s to
- * take the old master back as a replica, and at 60-100 ms a checkout, 6 accounts ran out first.
- */
+/** Each customer is a few accounts in turn, this many orders each (a feed shows the latest 100 notifications). */
 const ACCOUNTS = 15;
 const ORDERS_PER_ACCOUNT = 15;
+/**
+ * A customer checks out at most this often: the bounded supply of orders must last past the
+ * restore, and a Sentinel set takes about 20 s to take the old master back as a replica. At
+ * full speed (50-100 ms a checkout on an idle machine) it ran out first, and no checkout came
+ * after the restore. 225 orders a customer at 200 ms each last 45 s.
+ */
+const CHECKOUT_EVERY_MS = 200;
 /** A checkout's own timeout (orders.placeOrder in config/resilience.json), and a second for the gateway around it. */
 const ANSWER_WITHIN_MS = (JSON.parse(readFileSync(join(ROOT, 'config/resilience.json'), 'utf8')) as { targets: { orders: { patterns: { placeOrder: { timeoutMs: number } } } } }).targets.orders.patterns.placeOrder.timeoutMs + 1000;
 
@@ -66,6 +69,8 @@ export function checkoutsThroughFailover(system: () => CleaveSystem, failover: (
           .timeout(ANSWER_WITHIN_MS)
           .then((r) => r, () => undefined);
         outcomes.push({ shopper, status: res?.status ?? 'no answer', ms: Date.now() - startedAt, orderId: res?.status === 201 ? res.body.id : undefined, startedAt });
+        const early = startedAt + CHECKOUT_EVERY_MS - Date.now();
+        if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
       }
     });
     const confirmedSince = (at: number) => outcomes.filter((o) => o.status === 201 && o.startedAt >= at).length;
