@@ -29,10 +29,7 @@ describe('split on a Redis Cluster', () => {
   shopFlows(() => system);
   describe('events survive a dead consumer', () => eventFlows(() => system));
 
-  // Intermittent: it passed alone and in three of four full-suite runs on 2026-12-02, and once
-  // took no checkout for 30 s after the replica's promotion (a bug to find, not slowness).
-  // Skipped until it passes reliably, so that CI shows what holds; the README says so.
-  describe.skip('failover', () => {
+  describe('failover', () => {
     let victim: RedisNode | undefined;
     const failover: RedisFailover = {
       async crash(key) {

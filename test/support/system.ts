@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRedisConnection, RedisConnection, RedisKeys, RedisTarget } from '@cleave/platform/redis';
 import { prepareSystemEnv, ROOT, SystemEnv, topologyFile } from './system-env';
@@ -7,6 +7,8 @@ import { prepareSystemEnv, ROOT, SystemEnv, topologyFile } from './system-env';
 const READY = /(\S+) ready: (http:\/\/127\.0\.0\.1:\d+) .*instance (\S+)\)/;
 // Generous: on a loaded machine (others run their suites too) a process can take a while.
 const START_TIMEOUT_MS = 60_000;
+/** Set to a directory: every process's whole output goes to `<process>-<pid>.log` there, for a run to be read afterwards. */
+export const OUTPUT_DIR = process.env.CLEAVE_E2E_OUTPUT_DIR;
 
 export const ADMIN = { email: 'admin@cleave.test', password: 'admin-password-1' };
 
@@ -139,6 +141,7 @@ export class CleaveSystem {
         rejectReady(new Error(`${process} not ready within ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`));
       }, START_TIMEOUT_MS);
       const onData = (chunk: Buffer) => {
+        if (OUTPUT_DIR) appendFileSync(join(OUTPUT_DIR, `${process}-${child.pid}.log`), chunk);
         for (const line of chunk.toString().split('\n').filter(Boolean)) {
           output.push(line);
           if (output.length > 300) output.shift();

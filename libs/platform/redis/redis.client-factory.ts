@@ -33,7 +33,7 @@ export function createRedisConnection(target: RedisTarget, options: CreateRedisO
   const { retryStrategy = reconnect, enableAutoPipelining, enableOfflineQueue, lazyConnect, ...perConnection } = options;
   const common: RedisOptions = { ...perConnection, ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }), ...(lazyConnect ? { lazyConnect } : {}) };
   if (target.mode === 'cluster') {
-    return new Cluster(target.nodes, {
+    const cluster: Cluster = new Cluster(target.nodes, {
       enableAutoPipelining,
       // Auto-pipelines go to the node of a command's first key, and ioredis finds no key in these
       // (`XGROUP CREATE <key>`, `XINFO GROUPS <key>`): routed by their subcommand's name, they hit
@@ -46,8 +46,20 @@ export function createRedisConnection(target: RedisTarget, options: CreateRedisO
       // for its slots wait and retry rather than fail at once.
       retryDelayOnFailover: 200,
       retryDelayOnClusterDown: 200,
-      redisOptions: { ...perConnection, ...credentials(target) },
+      redisOptions: {
+        ...perConnection,
+        ...credentials(target),
+        // ioredis follows a MOVED only when a whole pipeline got the same one (redis/ioredis#2075):
+        // an auto-pipeline mixing slots after a failover hands the MOVED to its callers and
+        // leaves the slot map as it was, and nothing else refreshes it (no slotsRefreshInterval
+        // by default). Every reply a node sends passes here, so any MOVED re-reads the map.
+        reconnectOnError: (error) => {
+          if (error.message.startsWith('MOVED ')) cluster.refreshSlotsCache();
+          return false;
+        },
+      },
     });
+    return cluster;
   }
   if (target.mode === 'sentinel') {
     return new Redis({

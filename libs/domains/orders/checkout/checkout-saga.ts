@@ -283,7 +283,9 @@ export class CheckoutSaga implements OnModuleDestroy {
 
   /** Leaves the order to recovery after a growing wait, instead of hammering a target that is down. */
   private async backOff(order: Order): Promise<void> {
-    const wait = Math.min(this.settings.sagaMaxBackoffMs, 500 * 2 ** Math.min(order.attempts, 16)) * (0.5 + Math.random() / 2);
+    // Whole milliseconds: lease_until is a bigint on PostgreSQL, which refuses a fraction (and the
+    // order then kept its driver's lease, untouched by recovery, for the full CLEAVE_SAGA_LEASE_MS).
+    const wait = Math.round(Math.min(this.settings.sagaMaxBackoffMs, 500 * 2 ** Math.min(order.attempts, 16)) * (0.5 + Math.random() / 2));
     await this.orders.backOff(order.id, this.owner, Date.now() + wait).catch((error: unknown) => this.logger.error(`Cannot back off order ${order.id}: ${errorMessage(error)}`));
   }
 

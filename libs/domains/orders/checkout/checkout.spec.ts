@@ -275,6 +275,8 @@ describe('checkout saga', () => {
       expect(error.message).toContain('is paid and will be confirmed');
       const orderId = error.details.orderId;
       expect(await stored(orderId)).toMatchObject({ status: 'PENDING', step: 'COMMIT', leaseOwner: null, attempts: 1 });
+      // PostgreSQL's bigint takes whole milliseconds only (SQLite would take a fraction).
+      expect(Number.isInteger((await stored(orderId)).leaseUntil)).toBe(true);
 
       catalog.failCommit = undefined;
       await expireLeases();
