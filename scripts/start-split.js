@@ -7,7 +7,8 @@
  *   npm run start:split -- --instances catalog=2,orders=3 # several instances behind one name
  *   npm run start:split -- --topology pairs               # another topology file
  *
- * REDIS_URL (default redis://127.0.0.1:6379) and every other variable pass through.
+ * REDIS_URL (default redis://127.0.0.1:6379), or REDIS_CLUSTER_NODES / REDIS_SENTINELS, and every
+ * other variable (REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS...) pass through.
  * The gateway listens on PORT (default 3000); other processes on free ports they log.
  */
 const { spawn } = require('node:child_process');
@@ -19,6 +20,8 @@ const root = join(__dirname, '..');
 const args = parseArgs(process.argv.slice(2));
 const topologyName = args.topology ?? process.env.CLEAVE_TOPOLOGY ?? 'split';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** A cluster or Sentinel: the processes find it themselves, and say why when they cannot. */
+const beyondOneServer = Boolean(process.env.REDIS_CLUSTER_NODES || process.env.REDIS_SENTINELS);
 const colors = [36, 33, 35, 32, 34, 91, 96, 93];
 
 async function main() {
@@ -79,7 +82,14 @@ function pipeLines(stream, prefix) {
 }
 
 async function checkRedis() {
-  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+  if (beyondOneServer) return;
+  // As the processes do: what the URL names comes first, REDIS_USERNAME/REDIS_PASSWORD fill the rest.
+  const url = new URL(redisUrl);
+  const credentials = {
+    ...(!url.username && process.env.REDIS_USERNAME ? { username: process.env.REDIS_USERNAME } : {}),
+    ...(!url.password && process.env.REDIS_PASSWORD ? { password: process.env.REDIS_PASSWORD } : {}),
+  };
+  const client = new Redis(redisUrl, { ...credentials, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
   client.on('error', () => undefined);
   try {
     await client.connect();
