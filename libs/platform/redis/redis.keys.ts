@@ -107,6 +107,14 @@ export class RedisKeys {
     return `${this.prefix}:registry:${instanceId}`;
   }
 
+  /**
+   * The registry's index: a sorted set of instance ids scored by when their key expires, so
+   * listing the live instances reads a few keys instead of SCANning the whole keyspace.
+   */
+  instanceIndex(): string {
+    return `${this.prefix}:registry-index`;
+  }
+
   /** SCAN pattern matching every instance key. */
   instancePattern(): string {
     return `${this.prefix}:registry:*`;
