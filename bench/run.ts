@@ -37,7 +37,7 @@ import { networkScenario } from './scenarios/network';
 const SCENARIOS = ['bus', 'events', 'http', 'checkout', 'scale', 'tracing', 'idle', 'cluster', 'network'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 /** Hard stop: a run never outlives this, whatever hangs. */
-const RUN_LIMIT_MS = 20 * 60_000;
+const RUN_LIMIT_MS = 30 * 60_000;
 const README_START = '<!-- bench:results:start -->';
 const README_END = '<!-- bench:results:end -->';
 
